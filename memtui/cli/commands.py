@@ -1,0 +1,232 @@
+"""What each command does: open the store, call a service, print the result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from memtui.cli import render
+from memtui.core import paths
+from memtui.core.errors import InvalidInputError
+from memtui.core.models import Scope, Status, parse_kind, parse_status
+from memtui.core.records import MemoryRecord
+from memtui.core.settings import Settings, load_settings
+from memtui.services import curate
+from memtui.services.curate import ScopeChange
+from memtui.store import Database, describe, ensure_current
+
+Handler = Callable[[argparse.Namespace, Database], int]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch a parsed command line."""
+    settings = load_settings(getattr(args, "db", None))
+    if args.command == "db":
+        return db_command(args, settings)
+    if args.command == "doctor":
+        return doctor(args, settings)
+    database = open_store(settings)
+    try:
+        return HANDLERS.get(args.command or "", overview)(args, database)
+    finally:
+        database.close()
+
+
+def open_store(settings: Settings) -> Database:
+    """Open the store, bringing its schema up to date first."""
+    database = Database(settings.database_url)
+    ensure_current(settings.database_url, database.engine)
+    return database
+
+
+def emit_json(data: object) -> None:
+    """Print JSON for scripts: compact, UTF-8, one document."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False))
+    sys.stdout.write("\n")
+
+
+def emit_memories(args: argparse.Namespace, memories: Sequence[MemoryRecord]) -> None:
+    """Print memories as a JSON list or as a table."""
+    if args.json:
+        emit_json([m.to_json() for m in memories])
+    else:
+        print(render.table(memories, width=render.terminal_width()))
+
+
+def emit_one(args: argparse.Namespace, verb: str, memory: MemoryRecord) -> int:
+    """Report the memory an action produced."""
+    if args.json:
+        emit_json([memory.to_json()])
+    else:
+        print(f"{verb} {render.summary(memory)}")
+    return 0
+
+
+def parse_scope(value: str | None) -> ScopeChange | None:
+    """`global`, `project` (the memory's own project) or a path inside a project."""
+    if value is None:
+        return None
+    if value.strip().lower() == "global":
+        return ScopeChange(Scope.GLOBAL)
+    if value.strip().lower() == "project":
+        return ScopeChange(Scope.PROJECT)
+    folder = Path(value).expanduser()
+    if not folder.is_dir():
+        raise InvalidInputError(f"scope {value!r} is neither 'global' nor an existing folder")
+    return ScopeChange(Scope.PROJECT, str(paths.project_root(folder)))
+
+
+def project_filter(value: str | None) -> str | None:
+    """A `--project` path as stored: the root of the project holding it."""
+    return None if value is None else str(paths.project_root(value))
+
+
+def add(args: argparse.Namespace, database: Database) -> int:
+    kind = parse_kind(args.kind)
+    scope = parse_scope(args.scope)
+    if scope is None or (scope.scope == Scope.PROJECT and scope.project is None):
+        cwd = Path.cwd()
+        in_project = paths.in_git_project(cwd)
+        scope = ScopeChange(
+            Scope.PROJECT if in_project else Scope.GLOBAL,
+            str(paths.project_root(cwd)) if in_project else None,
+        )
+    memory, outcome = curate.add_belief(database, args.text, kind, scope)
+    verb = "Added" if outcome == "created" else "Already known, now confirmed:"
+    return emit_one(args, verb, memory)
+
+
+def inbox(args: argparse.Namespace, database: Database) -> int:
+    emit_memories(args, curate.inbox(database, project=project_filter(args.project)))
+    return 0
+
+
+def beliefs(args: argparse.Namespace, database: Database) -> int:
+    names = [n for value in args.status or ["confirmed"] for n in value.split(",") if n.strip()]
+    if any(n.strip().lower() == "all" for n in names):
+        statuses: list[Status] = list(Status)
+    else:
+        statuses = list(dict.fromkeys(parse_status(n) for n in names))
+    found = curate.beliefs(database, statuses=statuses, project=project_filter(args.project))
+    emit_memories(args, found)
+    return 0
+
+
+def show(args: argparse.Namespace, database: Database) -> int:
+    detail = curate.show(database, args.id)
+    if args.json:
+        emit_json(detail.to_json())
+    else:
+        print(render.detail(detail))
+    return 0
+
+
+def confirm(args: argparse.Namespace, database: Database) -> int:
+    kind = parse_kind(args.kind) if args.kind else None
+    memory = curate.confirm(
+        database, args.id, text=args.text, kind=kind, scope=parse_scope(args.scope)
+    )
+    return emit_one(args, "Confirmed", memory)
+
+
+def edit(args: argparse.Namespace, database: Database) -> int:
+    if args.text is None and args.kind is None and args.scope is None:
+        raise InvalidInputError("edit needs --text, --kind or --scope")
+    kind = parse_kind(args.kind) if args.kind else None
+    memory = curate.edit(
+        database, args.id, text=args.text, kind=kind, scope=parse_scope(args.scope)
+    )
+    return emit_one(args, "Edited", memory)
+
+
+def supersede(args: argparse.Namespace, database: Database) -> int:
+    if (args.id is None) == (args.text is None):
+        raise InvalidInputError("give the replacement's id or --text, not both")
+    kind = parse_kind(args.kind) if args.kind else None
+    memory = curate.supersede(database, args.replaces, new_id=args.id, text=args.text, kind=kind)
+    return emit_one(args, f"#{args.replaces} superseded by", memory)
+
+
+def simple(action: Callable[[Database, int], MemoryRecord], verb: str) -> Handler:
+    """A command that takes one id and reports the memory after the action."""
+
+    def handler(args: argparse.Namespace, database: Database) -> int:
+        return emit_one(args, verb, action(database, args.id))
+
+    return handler
+
+
+def undo(args: argparse.Namespace, database: Database) -> int:
+    result = curate.undo(database)
+    if args.json:
+        emit_json(
+            {
+                "operation": result.operation_id,
+                "command": result.command,
+                "memory_ids": list(result.memory_ids),
+            }
+        )
+    else:
+        ids = ", ".join(f"#{i}" for i in result.memory_ids)
+        print(f"Undid {result.command} of {ids}")
+    return 0
+
+
+def overview(args: argparse.Namespace, database: Database) -> int:
+    """`memtui` alone: what is waiting, and the commands to act on it."""
+    counts = curate.status_counts(database)
+    print(render.overview(counts, describe(database.url)))
+    return 0
+
+
+def db_command(args: argparse.Namespace, settings: Settings) -> int:
+    from memtui.store import HEAD_REVISION, current_revision, upgrade
+
+    if args.action == "upgrade":
+        before = upgrade(settings.database_url)
+        if before == HEAD_REVISION:
+            print(
+                f"Database already at revision {HEAD_REVISION}: {describe(settings.database_url)}"
+            )
+        else:
+            print(
+                f"Database upgraded from {before or 'empty'} to {HEAD_REVISION}: "
+                f"{describe(settings.database_url)}"
+            )
+        return 0
+    database = Database(settings.database_url)
+    try:
+        print(current_revision(database.engine) or "none (not migrated yet)")
+    finally:
+        database.close()
+    return 0
+
+
+def doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from memtui.services import diagnose
+
+    report = diagnose.report(settings)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        print(render.doctor(report))
+    return 0 if report.healthy else 1
+
+
+HANDLERS: dict[str, Handler] = {
+    "add": add,
+    "inbox": inbox,
+    "beliefs": beliefs,
+    "show": show,
+    "confirm": confirm,
+    "edit": edit,
+    "supersede": supersede,
+    "reject": simple(curate.reject, "Rejected"),
+    "deprecate": simple(curate.deprecate, "Deprecated"),
+    "lock": simple(curate.lock, "Locked"),
+    "unlock": simple(curate.unlock, "Unlocked"),
+    "undo": undo,
+}

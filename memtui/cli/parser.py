@@ -1,0 +1,118 @@
+"""The command line's grammar. Importing this module costs only argparse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from memtui import __version__
+
+KINDS = "rule, preference, correction, fact, decision, procedure"
+STATUSES = "pending, confirmed, rejected, superseded, deprecated, all"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is reported in one line that says where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def memory_id(value: str) -> int:
+    """An id as people write it: `12` or `#12`."""
+    try:
+        number = int(value.removeprefix("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a memory id: {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"not a memory id: {value!r}")
+    return number
+
+
+def build_parser() -> Parser:
+    """The whole `memtui` command line."""
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database: a SQLAlchemy URL or a SQLite file path (default: MEMTUI_DB, the config "
+        "file, then the user data directory)",
+    )
+    as_json = Parser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+    parser = Parser(
+        prog="memtui",
+        description="Curated, versioned memory from what you tell your AI coding agents.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"memtui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def command(name: str, help_text: str, *, json: bool = True) -> argparse.ArgumentParser:
+        parents = [common, as_json] if json else [common]
+        return sub.add_parser(name, help=help_text, description=help_text, parents=parents)
+
+    add = command("add", "add a belief of your own, confirmed at once")
+    add.add_argument("text", help="the statement, as the agents should read it")
+    add.add_argument("--kind", required=True, help=f"one of: {KINDS}")
+    add.add_argument(
+        "--scope",
+        metavar="global|PROJECT_PATH",
+        help="where it applies (default: the git project of the current directory, "
+        "or global outside one)",
+    )
+
+    inbox = command("inbox", "list the pending candidates, newest first")
+    inbox.add_argument("--project", metavar="PATH", help="only candidates of this project")
+
+    beliefs = command("beliefs", "list beliefs (confirmed memories by default)")
+    beliefs.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help=f"one of: {STATUSES}; repeat or separate with commas",
+    )
+    beliefs.add_argument("--project", metavar="PATH", help="only memories of this project")
+
+    show = command("show", "show a memory with its evidence, lineage and events")
+    show.add_argument("id", type=memory_id)
+
+    confirm = command("confirm", "confirm a candidate, optionally changing it")
+    confirm.add_argument("id", type=memory_id)
+    confirm.add_argument("--text", help="the text to confirm instead of the proposed one")
+    confirm.add_argument("--kind", help=f"one of: {KINDS}")
+    confirm.add_argument("--scope", metavar="global|project|PROJECT_PATH")
+
+    for name, help_text in (
+        ("reject", "reject a candidate; the same statement will not be proposed again"),
+        ("deprecate", "retire a belief that no longer holds"),
+        ("lock", "pin a belief: it is not superseded, edited or retired until unlocked"),
+        ("unlock", "release a pinned belief"),
+    ):
+        command(name, help_text).add_argument("id", type=memory_id)
+
+    supersede = command("supersede", "replace a belief by a candidate, a belief, or new text")
+    supersede.add_argument("id", type=memory_id, nargs="?", help="the replacement")
+    supersede.add_argument(
+        "--replaces", type=memory_id, required=True, metavar="OLD_ID", help="the belief replaced"
+    )
+    supersede.add_argument("--text", help="new text to use as the replacement instead of an id")
+    supersede.add_argument("--kind", help=f"kind of the replacement: {KINDS}")
+
+    edit = command("edit", "change a candidate's or belief's text, kind or scope (a revision)")
+    edit.add_argument("id", type=memory_id)
+    edit.add_argument("--text")
+    edit.add_argument("--kind", help=f"one of: {KINDS}")
+    edit.add_argument("--scope", metavar="global|project|PROJECT_PATH")
+
+    command("undo", "undo your last action (again to undo the one before)")
+
+    db = command("db", "migrate the database or print its revision", json=False)
+    db.add_argument("action", choices=["upgrade", "current"])
+
+    command("doctor", "report where memtui reads and writes, and the state of the database")
+    return parser

@@ -1,0 +1,174 @@
+"""Plain-text rendering of memories for the terminal: tables, one-liners, details."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from memtui.core.models import Status
+from memtui.core.records import EvidenceRecord, MemoryDetail, MemoryRecord
+from memtui.services.diagnose import DoctorReport
+
+UNBOUNDED = 10_000
+
+
+def terminal_width() -> int:
+    """Columns to fit a table in: the terminal's width, or no limit when piped."""
+    if not sys.stdout.isatty():
+        return UNBOUNDED
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def age(moment: datetime, now: datetime | None = None) -> str:
+    """How long ago, in the largest whole unit: `45s`, `3m`, `5h`, `2d`, `7w`."""
+    seconds = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds()))
+    for unit, size in (("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def clip(text: str, width: int) -> str:
+    """One line of at most `width` characters, with an ellipsis when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: max(0, width - 1)] + "…"
+
+
+def project_name(memory: MemoryRecord) -> str:
+    """Short name of where a memory applies."""
+    if memory.scope.value == "global":
+        return "global"
+    return (memory.project or "").rstrip("/").rsplit("/", 1)[-1] or "-"
+
+
+def table(memories: Sequence[MemoryRecord], *, width: int, now: datetime | None = None) -> str:
+    """Memories as aligned columns, the text last and clipped to `width`."""
+    if not memories:
+        return "Nothing here."
+    rows = [
+        (
+            f"#{m.id}",
+            m.kind.value,
+            m.status.value,
+            str(m.seen),
+            f"{m.confidence:.2f}",
+            age(m.created_at, now),
+            project_name(m) + (" 🔒" if m.locked else ""),
+            m.text,
+        )
+        for m in memories
+    ]
+    header = ("ID", "KIND", "STATUS", "SEEN", "CONF", "AGE", "SCOPE", "TEXT")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    used = sum(widths) + 2 * len(widths)
+    lines = []
+    for row in [header, *rows]:
+        cells = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
+        lines.append(f"{cells}  {clip(row[-1], max(20, width - used))}".rstrip())
+    return "\n".join(lines)
+
+
+def summary(memory: MemoryRecord) -> str:
+    """One line naming a memory: id, text, kind and scope."""
+    where = "global" if memory.scope.value == "global" else f"project {memory.project}"
+    return f"#{memory.id}: {memory.text}  ({memory.kind.value}, {where})"
+
+
+def locator(evidence: EvidenceRecord) -> str:
+    """Where a piece of evidence is: `file:line`, `file[index]`, or the tool alone."""
+    if evidence.path is None:
+        return evidence.tool
+    if evidence.line is not None:
+        return f"{evidence.path}:{evidence.line}"
+    if evidence.index is not None:
+        return f"{evidence.path}[{evidence.index}]"
+    return evidence.path
+
+
+def stamp(moment: datetime | None) -> str:
+    """A timestamp in local time, to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
+
+
+def detail(info: MemoryDetail) -> str:
+    """Everything about one memory, for `memtui show`."""
+    m = info.memory
+    flags = [m.kind.value, m.status.value, "global" if m.scope.value == "global" else "project"]
+    if m.locked:
+        flags.append("locked")
+    lines = [f"#{m.id}  {' · '.join(flags)}  confidence {m.confidence:.2f}  seen {m.seen}"]
+    lines += [m.text, ""]
+    if m.project:
+        lines.append(f"project   {m.project}")
+    lines.append(f"created   {stamp(m.created_at)}    updated {stamp(m.updated_at)}")
+    if m.supersedes:
+        lines.append("replaces  " + ", ".join(f"#{i}" for i in m.supersedes))
+    if m.superseded_by is not None:
+        lines.append(f"replaced by #{m.superseded_by}")
+
+    lines += ["", f"Evidence ({len(m.evidence)})"]
+    for e in m.evidence:
+        extra = f"  session {e.session_id}" if e.session_id else ""
+        rule = f"  [{e.rule} {e.confidence:.2f}]" if e.rule else ""
+        lines.append(f"  {stamp(e.timestamp or e.created_at)}  {e.tool}  {locator(e)}{extra}")
+        lines.append(f"    “{clip(e.quote, 200)}”{rule}")
+
+    if info.lineage:
+        lines += ["", "Lineage (oldest first)"]
+        for link in info.lineage:
+            arrow = f" → #{link.superseded_by}" if link.superseded_by else ""
+            mark = "▸" if link.id == m.id else " "
+            lines.append(f" {mark} #{link.id} {link.status.value}{arrow}: {clip(link.text, 80)}")
+
+    if len(info.revisions) > 1:
+        lines += ["", "Revisions"]
+        for r in info.revisions:
+            lines.append(f"  {r.number}. {stamp(r.created_at)}  {r.kind.value}  {r.text}")
+
+    lines += ["", "Events"]
+    for ev in info.events:
+        lines.append(
+            f"  {stamp(ev.created_at)}  {ev.action.value:<11} by {ev.actor} ({ev.command})"
+        )
+    return "\n".join(lines)
+
+
+def overview(counts: Mapping[Status, int], database: str) -> str:
+    """`memtui` alone: the counts and what to do next."""
+    pending, confirmed = counts[Status.PENDING], counts[Status.CONFIRMED]
+    lines = [
+        f"memtui: {pending} candidate(s) waiting, {confirmed} belief(s)   [{database}]",
+        "",
+        "  memtui inbox                    list the candidates",
+        "  memtui confirm ID / reject ID   decide on one",
+        "  memtui beliefs                  list your beliefs",
+        '  memtui add "TEXT" --kind rule   add a belief of your own',
+        "  memtui --help                   every command",
+    ]
+    return "\n".join(lines)
+
+
+def doctor(report: DoctorReport) -> str:
+    """The doctor's findings, one per line."""
+    config = report.config_path + ("" if report.config_exists else "  (not present: defaults)")
+    if report.database_file is not None and report.revision is None and not report.problems:
+        state = "not created yet: memtui creates it on first use"
+    elif report.revision == report.head:
+        state = f"{report.revision} (up to date)"
+    else:
+        state = f"{report.revision or 'none'} (this memtui expects {report.head})"
+    lines = [
+        f"memtui    {report.version}  (Python {report.python})",
+        f"config    {config}",
+        f"data      {report.data_dir}",
+        f"database  {report.database}  (from {report.database_origin})",
+        f"revision  {state}",
+    ]
+    if report.counts is not None:
+        counts = ", ".join(f"{n} {status.value}" for status, n in report.counts.items())
+        lines.append(f"memories  {counts}")
+    lines += [f"problem   {p}" for p in report.problems]
+    lines.append("All good." if report.healthy else "Something needs attention (see above).")
+    return "\n".join(lines)

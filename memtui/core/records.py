@@ -1,0 +1,229 @@
+"""Plain, immutable values that cross layers. No ORM object ever leaves the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from memtui.core.models import Action, Kind, Scope, Status
+
+JSONDict = dict[str, Any]
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Format a timestamp for JSON output (ISO 8601, UTC offset included)."""
+    return moment.isoformat() if moment is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvidence:
+    """Where a statement was seen, as handed to the store by ingest, import or a person."""
+
+    tool: str
+    path: str | None = None
+    line: int | None = None
+    """1-based line on which the message starts, for line-oriented files."""
+    index: int | None = None
+    """0-based position of the message, for files holding a JSON array."""
+    message_id: str | None = None
+    session_id: str | None = None
+    timestamp: datetime | None = None
+    quote: str = ""
+    rule: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class NewCandidate:
+    """A proposed memory with the evidence that produced it."""
+
+    text: str
+    kind: Kind
+    evidence: NewEvidence
+    scope: Scope = Scope.PROJECT
+    project: str | None = None
+    """Root path of the project it came from; None only for global statements."""
+    confidence: float = 0.5
+
+
+class AddOutcome(StrEnum):
+    """What adding a candidate did."""
+
+    CREATED = "created"
+    """A new pending candidate."""
+    MERGED = "merged"
+    """The same statement was already a memory: one more evidence row on it."""
+    SUPPRESSED = "suppressed"
+    """The statement was rejected before; the evidence is kept, nothing is proposed."""
+    ALREADY_SEEN = "already-seen"
+    """This exact place in this exact file was recorded already: nothing changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """The memory a candidate landed on, and how."""
+
+    memory_id: int
+    outcome: AddOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """One place in one transcript (or a manual entry) where a statement was seen."""
+
+    id: int
+    tool: str
+    path: str | None
+    line: int | None
+    index: int | None
+    message_id: str | None
+    session_id: str | None
+    timestamp: datetime | None
+    quote: str
+    rule: str | None
+    confidence: float
+    created_at: datetime
+
+    def to_json(self) -> JSONDict:
+        """The evidence object of the command line's JSON output."""
+        return {
+            "tool": self.tool,
+            "path": self.path,
+            "line": self.line,
+            "index": self.index,
+            "message_id": self.message_id,
+            "session_id": self.session_id,
+            "timestamp": iso(self.timestamp),
+            "quote": self.quote,
+            "rule": self.rule,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryRecord:
+    """A memory at any stage, with its evidence and its supersession links."""
+
+    id: int
+    kind: Kind
+    text: str
+    status: Status
+    scope: Scope
+    project: str | None
+    """Root path of the project the memory belongs to or came from."""
+    confidence: float
+    locked: bool
+    created_at: datetime
+    updated_at: datetime
+    evidence: tuple[EvidenceRecord, ...] = ()
+    supersedes: tuple[int, ...] = ()
+    superseded_by: int | None = None
+
+    @property
+    def seen(self) -> int:
+        """How many times the statement was seen: one per evidence row."""
+        return len(self.evidence)
+
+    def to_json(self) -> JSONDict:
+        """The memory object of the command line's JSON output."""
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "text": self.text,
+            "status": self.status.value,
+            "scope": self.scope.value,
+            "project": self.project,
+            "confidence": self.confidence,
+            "locked": self.locked,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "seen": self.seen,
+            "evidence": [e.to_json() for e in self.evidence],
+            "supersedes": list(self.supersedes),
+            "superseded_by": self.superseded_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRecord:
+    """One version of a memory's statement; edits add a revision, never overwrite one."""
+
+    number: int
+    text: str
+    kind: Kind
+    scope: Scope
+    project: str | None
+    created_at: datetime
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui show --json`."""
+        return {
+            "number": self.number,
+            "text": self.text,
+            "kind": self.kind.value,
+            "scope": self.scope.value,
+            "project": self.project,
+            "created_at": iso(self.created_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One entry of the append-only event log."""
+
+    id: int
+    operation_id: int
+    memory_id: int | None
+    action: Action
+    actor: str
+    command: str
+    before: JSONDict | None
+    after: JSONDict | None
+    created_at: datetime
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui show --json`."""
+        return {
+            "id": self.id,
+            "operation": self.operation_id,
+            "memory_id": self.memory_id,
+            "action": self.action.value,
+            "actor": self.actor,
+            "command": self.command,
+            "before": self.before,
+            "after": self.after,
+            "created_at": iso(self.created_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryDetail:
+    """Everything `memtui show` tells about one memory."""
+
+    memory: MemoryRecord
+    revisions: tuple[RevisionRecord, ...]
+    events: tuple[EventRecord, ...]
+    lineage: tuple[MemoryRecord, ...] = field(default=())
+    """The whole supersession chain the memory is part of, oldest first."""
+
+    def to_json(self) -> JSONDict:
+        """The memory object with its revisions, lineage and events."""
+        data = self.memory.to_json()
+        data["revisions"] = [r.to_json() for r in self.revisions]
+        data["lineage"] = [
+            {"id": m.id, "status": m.status.value, "text": m.text, "superseded_by": m.superseded_by}
+            for m in self.lineage
+        ]
+        data["events"] = [e.to_json() for e in self.events]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    """What `undo` reverted."""
+
+    operation_id: int
+    command: str
+    memory_ids: tuple[int, ...]

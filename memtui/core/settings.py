@@ -1,0 +1,82 @@
+"""Settings: read once from the command line, the environment and config.toml, then frozen."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from memtui.core import paths
+from memtui.core.errors import ConfigError
+
+DB_ENV = "MEMTUI_DB"
+CONFIG_ENV = "MEMTUI_CONFIG"
+KNOWN_KEYS = frozenset({"database"})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything memtui was told about where to find things."""
+
+    database_url: str
+    """SQLAlchemy URL of the store."""
+    database_origin: str
+    """Which setting chose the database: `--db`, MEMTUI_DB, the config file, or the default."""
+    config_path: Path
+    """The configuration file that was read (it may not exist)."""
+    config_exists: bool = False
+    warnings: tuple[str, ...] = field(default=())
+    """Problems in the configuration file that did not stop memtui (unknown keys)."""
+
+    @property
+    def is_default_sqlite(self) -> bool:
+        """Whether the store is the default SQLite file in the user data directory."""
+        return self.database_origin == "default"
+
+
+def database_url_from(value: str) -> str:
+    """Turn a `--db` value into a SQLAlchemy URL: a URL stays as is, a path becomes SQLite."""
+    value = value.strip()
+    if not value:
+        raise ConfigError("the database setting is empty")
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def read_config(path: Path) -> tuple[dict[str, object], bool]:
+    """Parse config.toml; a missing file is an empty configuration."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle), True
+    except FileNotFoundError:
+        return {}, False
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
+
+
+def load_settings(db: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Resolve the settings. `--db` beats MEMTUI_DB, which beats the config file's `database`."""
+    env = os.environ if env is None else env
+    config_path = Path(env.get(CONFIG_ENV) or paths.default_config_path()).expanduser()
+    config, exists = read_config(config_path)
+    warnings = tuple(
+        f"{config_path}: unknown setting {key!r} ignored" for key in config if key not in KNOWN_KEYS
+    )
+    configured = config.get("database")
+    if configured is not None and not isinstance(configured, str):
+        raise ConfigError(f"{config_path}: 'database' must be a string (a URL or a file path)")
+
+    if db:
+        url, origin = database_url_from(db), "--db"
+    elif env.get(DB_ENV):
+        url, origin = database_url_from(env[DB_ENV]), DB_ENV
+    elif configured:
+        url, origin = database_url_from(configured), "config file"
+    else:
+        url, origin = f"sqlite:///{paths.default_database_path()}", "default"
+    return Settings(url, origin, config_path, exists, warnings)

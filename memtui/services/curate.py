@@ -1,0 +1,663 @@
+"""Curation: every change to a memory goes through here, in one transaction per action, and is
+written to the event log with the memory's state before and after.
+
+An action is an Operation row; the changes it makes to each memory are its Events. Undo takes
+the newest operation a person made that is not undone yet and replays its events backwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from memtui.core.errors import (
+    InvalidInputError,
+    InvalidStateError,
+    LockedError,
+    NotFoundError,
+    NothingToUndoError,
+)
+from memtui.core.models import (
+    MANUAL_TOOL,
+    Action,
+    Kind,
+    Scope,
+    Status,
+    clean_text,
+    statement_key,
+)
+from memtui.core.records import (
+    AddOutcome,
+    AddResult,
+    JSONDict,
+    MemoryDetail,
+    MemoryRecord,
+    NewCandidate,
+    NewEvidence,
+    UndoResult,
+)
+from memtui.store import queries
+from memtui.store.database import Database
+from memtui.store.models import (
+    Event,
+    Evidence,
+    Memory,
+    Operation,
+    Project,
+    Revision,
+    Supersession,
+    utcnow,
+)
+
+USER = "user"
+"""The actor of everything a person does through the CLI or the app."""
+
+LIVE = (Status.PENDING, Status.CONFIRMED)
+MATCH_PREFERENCE = {Status.CONFIRMED: 0, Status.PENDING: 1, Status.REJECTED: 2}
+"""Which memory a repeated statement joins: a belief first, then a candidate, then a rejection.
+A superseded or deprecated statement said again is proposed afresh."""
+
+MAX_CONFIDENCE = 0.99
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeChange:
+    """A requested scope: global, or a project (its root path; None keeps the memory's own)."""
+
+    scope: Scope
+    project: str | None = None
+
+
+def combine_confidence(current: float, new: float) -> float:
+    """Confidence after one more independent sighting (noisy-or), below certainty."""
+    if current >= 1.0:
+        return current
+    return min(MAX_CONFIDENCE, round(1 - (1 - current) * (1 - new), 4))
+
+
+class _Tx:
+    """One action in progress: its session, its Operation row, and the events it writes."""
+
+    def __init__(self, session: Session, command: str, actor: str, *, undoable: bool) -> None:
+        self.session = session
+        self.operation = Operation(command=command, actor=actor, undoable=undoable)
+        session.add(self.operation)
+        session.flush()
+
+    def project_id(self, root: str | None) -> int | None:
+        """The id of the project with this root path, created on first use."""
+        if root is None:
+            return None
+        found = self.session.scalar(select(Project.id).where(Project.root == root))
+        if found is not None:
+            return found
+        project = Project(root=root)
+        self.session.add(project)
+        self.session.flush()
+        return project.id
+
+    def memory(self, memory_id: int) -> Memory:
+        """The memory row, or NotFoundError."""
+        memory = self.session.get(Memory, memory_id)
+        if memory is None:
+            raise NotFoundError(f"no memory with id {memory_id}")
+        return memory
+
+    def snapshot(self, memory: Memory) -> JSONDict:
+        """The memory's state as the event log records it."""
+        return {
+            "text": memory.text,
+            "kind": memory.kind.value,
+            "status": memory.status.value,
+            "scope": memory.scope.value,
+            "project": queries.project_root(self.session, memory.project_id),
+            "project_id": memory.project_id,
+            "confidence": memory.confidence,
+            "locked": memory.locked,
+            "revision": memory.revision,
+        }
+
+    def log(
+        self,
+        memory: Memory,
+        action: Action,
+        before: JSONDict | None,
+        *,
+        added: dict[str, list[int]] | None = None,
+    ) -> None:
+        """Append an event: `before` as given, `after` taken now, plus rows the action added."""
+        self.session.flush()
+        after = self.snapshot(memory)
+        if added:
+            after["added"] = added
+        self.session.add(
+            Event(
+                operation_id=self.operation.id,
+                memory_id=memory.id,
+                action=action,
+                before=before,
+                after=after,
+            )
+        )
+
+    def add_evidence(self, memory: Memory, evidence: NewEvidence) -> int:
+        """Attach an evidence row to a memory; return its id."""
+        row = Evidence(
+            memory_id=memory.id,
+            tool=evidence.tool,
+            path=evidence.path,
+            line=evidence.line,
+            msg_index=evidence.index,
+            message_id=evidence.message_id,
+            session_id=evidence.session_id,
+            timestamp=evidence.timestamp,
+            quote=evidence.quote,
+            rule=evidence.rule,
+            confidence=evidence.confidence,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def add_revision(self, memory: Memory) -> int:
+        """Record the memory's current text, kind and scope as its next revision."""
+        memory.revision = 1 + (
+            self.session.scalar(
+                select(Revision.number)
+                .where(Revision.memory_id == memory.id)
+                .order_by(Revision.number.desc())
+                .limit(1)
+            )
+            or 0
+        )
+        row = Revision(
+            memory_id=memory.id,
+            number=memory.revision,
+            text=memory.text,
+            key=statement_key(memory.text),
+            kind=memory.kind,
+            scope=memory.scope,
+            project_id=memory.project_id,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def create(
+        self,
+        text: str,
+        kind: Kind,
+        status: Status,
+        scope: Scope,
+        project: str | None,
+        confidence: float,
+        evidence: NewEvidence,
+    ) -> Memory:
+        """A new memory with its first revision and evidence, logged as created."""
+        memory = Memory(
+            kind=kind,
+            text=clean_text(text),
+            status=status,
+            scope=scope,
+            project_id=self.project_id(project),
+            confidence=confidence,
+            locked=False,
+            revision=0,
+        )
+        self.session.add(memory)
+        self.session.flush()
+        self.add_revision(memory)
+        self.add_evidence(memory, evidence)
+        self.log(memory, Action.CREATED, None)
+        return memory
+
+    def find_same(self, text: str, project: str | None) -> Memory | None:
+        """The memory that already holds this statement, in any of its revisions, if any.
+
+        It must apply where the statement was made: globally, or in the same project.
+        """
+        project_id = self.project_id(project)
+        in_scope = Memory.scope == Scope.GLOBAL
+        if project_id is not None:
+            in_scope = in_scope | (Memory.project_id == project_id)
+        matches = self.session.scalars(
+            select(Memory)
+            .join(Revision, Revision.memory_id == Memory.id)
+            .where(Revision.key == statement_key(text), in_scope)
+            .where(Memory.status.in_(list(MATCH_PREFERENCE)))
+            .distinct()
+        ).all()
+        if not matches:
+            return None
+        return min(
+            matches,
+            key=lambda m: (MATCH_PREFERENCE[m.status], m.scope != Scope.PROJECT, m.id),
+        )
+
+    def revise(
+        self,
+        memory: Memory,
+        *,
+        text: str | None,
+        kind: Kind | None,
+        scope: ScopeChange | None,
+    ) -> dict[str, list[int]]:
+        """Apply changes of text, kind or scope as a new revision; return the rows added."""
+        changed = False
+        if text is not None and clean_text(text) != memory.text:
+            memory.text = clean_text(text)
+            changed = True
+        if kind is not None and kind != memory.kind:
+            memory.kind = kind
+            changed = True
+        if scope is not None:
+            project_id = memory.project_id
+            if scope.project is not None:
+                project_id = self.project_id(scope.project)
+            if scope.scope == Scope.PROJECT and project_id is None:
+                raise InvalidInputError(
+                    f"memory #{memory.id} has no project: give the project's path as its scope"
+                )
+            if (scope.scope, project_id) != (memory.scope, memory.project_id):
+                memory.scope, memory.project_id = scope.scope, project_id
+                changed = True
+        if not changed:
+            return {}
+        memory.updated_at = utcnow()
+        return {"revisions": [self.add_revision(memory)]}
+
+
+def _require(memory: Memory, *allowed: Status, doing: str) -> None:
+    """Refuse an action on a memory in a status it does not apply to."""
+    if memory.status not in allowed:
+        names = " or ".join(s.value for s in allowed)
+        raise InvalidStateError(
+            f"cannot {doing} #{memory.id}: it is {memory.status.value}, not {names}"
+        )
+
+
+def _require_unlocked(memory: Memory, doing: str) -> None:
+    if memory.locked:
+        raise LockedError(
+            f"cannot {doing} #{memory.id}: it is locked (run `memtui unlock {memory.id}` first)"
+        )
+
+
+def add_candidate_in(tx: _Tx, candidate: NewCandidate) -> AddResult:
+    """Propose a statement inside an open action (ingest batches a file's candidates in one)."""
+    project = None if candidate.scope == Scope.GLOBAL else candidate.project
+    same = tx.find_same(candidate.text, candidate.project)
+    if same is None:
+        memory = tx.create(
+            candidate.text,
+            candidate.kind,
+            Status.PENDING,
+            candidate.scope,
+            project if project is not None else candidate.project,
+            candidate.confidence,
+            candidate.evidence,
+        )
+        return AddResult(memory.id, AddOutcome.CREATED)
+
+    if _already_recorded(tx.session, same.id, candidate.evidence):
+        return AddResult(same.id, AddOutcome.ALREADY_SEEN)
+    before = tx.snapshot(same)
+    evidence_id = tx.add_evidence(same, candidate.evidence)
+    same.confidence = combine_confidence(same.confidence, candidate.confidence)
+    same.updated_at = utcnow()
+    tx.log(same, Action.MERGED, before, added={"evidence": [evidence_id]})
+    outcome = AddOutcome.SUPPRESSED if same.status == Status.REJECTED else AddOutcome.MERGED
+    return AddResult(same.id, outcome)
+
+
+def _already_recorded(session: Session, memory_id: int, evidence: NewEvidence) -> bool:
+    """Whether this memory already has evidence from exactly this place."""
+    if evidence.tool == MANUAL_TOOL or evidence.path is None:
+        return False
+    found = session.scalar(
+        select(Evidence.id).where(
+            Evidence.memory_id == memory_id,
+            Evidence.tool == evidence.tool,
+            Evidence.path == evidence.path,
+            Evidence.line.is_(None) if evidence.line is None else Evidence.line == evidence.line,
+            Evidence.msg_index.is_(None)
+            if evidence.index is None
+            else Evidence.msg_index == evidence.index,
+            Evidence.message_id.is_(None)
+            if evidence.message_id is None
+            else Evidence.message_id == evidence.message_id,
+        )
+    )
+    return found is not None
+
+
+def add_candidate(db: Database, candidate: NewCandidate, *, actor: str = "ingest") -> AddResult:
+    """Propose one statement: a new pending memory, or one more sighting of a known one."""
+    with db.write() as session:
+        return add_candidate_in(_Tx(session, "propose", actor, undoable=False), candidate)
+
+
+def add_belief(
+    db: Database,
+    text: str,
+    kind: Kind,
+    scope: ScopeChange,
+    *,
+    actor: str = USER,
+) -> tuple[MemoryRecord, AddOutcome]:
+    """A belief a person states directly: confirmed, with evidence of tool `manual`.
+
+    If the statement is already a memory it is not duplicated: the manual evidence joins it and
+    a candidate (or a rejection) of the same statement becomes confirmed.
+    """
+    text = clean_text(text)
+    if scope.scope == Scope.PROJECT and scope.project is None:
+        raise InvalidInputError("a project-scoped belief needs the project's path")
+    evidence = NewEvidence(tool=MANUAL_TOOL, quote=text, confidence=1.0, timestamp=utcnow())
+    with db.write() as session:
+        tx = _Tx(session, "add", actor, undoable=True)
+        same = tx.find_same(text, scope.project)
+        if same is None:
+            memory = tx.create(
+                text, kind, Status.CONFIRMED, scope.scope, scope.project, 1.0, evidence
+            )
+            outcome = AddOutcome.CREATED
+        else:
+            memory = same
+            before = tx.snapshot(memory)
+            added = {"evidence": [tx.add_evidence(memory, evidence)]}
+            memory.confidence = 1.0
+            memory.updated_at = utcnow()
+            action = Action.MERGED
+            if memory.status != Status.CONFIRMED:
+                memory.status = Status.CONFIRMED
+                action = Action.CONFIRMED
+            tx.log(memory, action, before, added=added)
+            outcome = AddOutcome.MERGED
+        session.flush()
+        return queries.get_memory(session, memory.id), outcome
+
+
+def confirm(
+    db: Database,
+    memory_id: int,
+    *,
+    text: str | None = None,
+    kind: Kind | None = None,
+    scope: ScopeChange | None = None,
+    actor: str = USER,
+) -> MemoryRecord:
+    """Make a candidate (or a rejected statement, on second thought) a belief, optionally edited."""
+    with db.write() as session:
+        tx = _Tx(session, "confirm", actor, undoable=True)
+        memory = tx.memory(memory_id)
+        _require(memory, Status.PENDING, Status.REJECTED, doing="confirm")
+        before = tx.snapshot(memory)
+        added = tx.revise(memory, text=text, kind=kind, scope=scope)
+        memory.status = Status.CONFIRMED
+        memory.updated_at = utcnow()
+        tx.log(memory, Action.CONFIRMED, before, added=added)
+        session.flush()
+        return queries.get_memory(session, memory_id)
+
+
+def _set_status(
+    db: Database,
+    memory_id: int,
+    *,
+    command: str,
+    action: Action,
+    allowed: Sequence[Status],
+    status: Status | None = None,
+    locked: bool | None = None,
+    actor: str,
+) -> MemoryRecord:
+    """An action that changes only the status or the lock of one memory."""
+    with db.write() as session:
+        tx = _Tx(session, command, actor, undoable=True)
+        memory = tx.memory(memory_id)
+        _require(memory, *allowed, doing=command)
+        before = tx.snapshot(memory)
+        if status is not None:
+            _require_unlocked(memory, command)
+            memory.status = status
+        if locked is not None:
+            if memory.locked == locked:
+                state = "locked" if locked else "not locked"
+                raise InvalidStateError(f"#{memory_id} is already {state}")
+            memory.locked = locked
+        memory.updated_at = utcnow()
+        tx.log(memory, action, before)
+        session.flush()
+        return queries.get_memory(session, memory_id)
+
+
+def reject(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
+    """Turn a candidate down. It is remembered, so the same statement is not proposed again."""
+    return _set_status(
+        db,
+        memory_id,
+        command="reject",
+        action=Action.REJECTED,
+        allowed=(Status.PENDING,),
+        status=Status.REJECTED,
+        actor=actor,
+    )
+
+
+def deprecate(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
+    """Retire a belief that no longer holds, with nothing to replace it."""
+    return _set_status(
+        db,
+        memory_id,
+        command="deprecate",
+        action=Action.DEPRECATED,
+        allowed=(Status.CONFIRMED,),
+        status=Status.DEPRECATED,
+        actor=actor,
+    )
+
+
+def lock(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
+    """Pin a belief: nothing supersedes, edits or retires it until it is unlocked."""
+    return _set_status(
+        db,
+        memory_id,
+        command="lock",
+        action=Action.LOCKED,
+        allowed=(Status.CONFIRMED,),
+        locked=True,
+        actor=actor,
+    )
+
+
+def unlock(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
+    """Release a pinned belief."""
+    return _set_status(
+        db,
+        memory_id,
+        command="unlock",
+        action=Action.UNLOCKED,
+        allowed=(Status.CONFIRMED,),
+        locked=False,
+        actor=actor,
+    )
+
+
+def edit(
+    db: Database,
+    memory_id: int,
+    *,
+    text: str | None = None,
+    kind: Kind | None = None,
+    scope: ScopeChange | None = None,
+    actor: str = USER,
+) -> MemoryRecord:
+    """Change a candidate's or a belief's text, kind or scope, as a new revision."""
+    with db.write() as session:
+        tx = _Tx(session, "edit", actor, undoable=True)
+        memory = tx.memory(memory_id)
+        _require(memory, *LIVE, doing="edit")
+        _require_unlocked(memory, "edit")
+        before = tx.snapshot(memory)
+        added = tx.revise(memory, text=text, kind=kind, scope=scope)
+        if not added:
+            raise InvalidInputError(f"nothing to change: #{memory_id} already reads so")
+        tx.log(memory, Action.EDITED, before, added=added)
+        session.flush()
+        return queries.get_memory(session, memory_id)
+
+
+def supersede(
+    db: Database,
+    old_id: int,
+    *,
+    new_id: int | None = None,
+    text: str | None = None,
+    kind: Kind | None = None,
+    actor: str = USER,
+) -> MemoryRecord:
+    """Replace the belief `old_id` by a candidate or belief `new_id`, or by new `text`.
+
+    The replacement becomes (or stays) confirmed; the old belief becomes superseded, keeps its
+    history and points at its successor. Returns the replacement.
+    """
+    if (new_id is None) == (text is None):
+        raise InvalidInputError("supersede needs either the id of the replacement or its text")
+    with db.write() as session:
+        tx = _Tx(session, "supersede", actor, undoable=True)
+        old = tx.memory(old_id)
+        _require(old, Status.CONFIRMED, doing="supersede")
+        _require_unlocked(old, "supersede")
+        if new_id is None:
+            assert text is not None
+            evidence = NewEvidence(tool=MANUAL_TOOL, quote=clean_text(text), timestamp=utcnow())
+            project = queries.project_root(session, old.project_id)
+            new = tx.create(
+                text, kind or old.kind, Status.CONFIRMED, old.scope, project, 1.0, evidence
+            )
+        else:
+            if new_id == old_id:
+                raise InvalidInputError("a memory cannot supersede itself")
+            new = tx.memory(new_id)
+            _require(new, *LIVE, doing="use as a replacement")
+            new_before = tx.snapshot(new)
+            added = tx.revise(new, text=None, kind=kind, scope=None)
+            new.status = Status.CONFIRMED
+            new.updated_at = utcnow()
+            tx.log(new, Action.CONFIRMED, new_before, added=added)
+        old_before = tx.snapshot(old)
+        link = Supersession(old_id=old.id, new_id=new.id)
+        session.add(link)
+        session.flush()
+        old.status = Status.SUPERSEDED
+        old.updated_at = utcnow()
+        tx.log(old, Action.SUPERSEDED, old_before, added={"supersessions": [link.id]})
+        session.flush()
+        return queries.get_memory(session, new.id)
+
+
+_ENUM_FIELDS: dict[str, type[Kind] | type[Status] | type[Scope]] = {
+    "kind": Kind,
+    "status": Status,
+    "scope": Scope,
+}
+_RESTORABLE = ("text", "kind", "status", "scope", "project_id", "confidence", "locked", "revision")
+_ADDED_ROWS: dict[str, type[Evidence] | type[Revision] | type[Supersession]] = {
+    "evidence": Evidence,
+    "revisions": Revision,
+    "supersessions": Supersession,
+}
+
+
+def undo(db: Database, *, actor: str = USER) -> UndoResult:
+    """Revert the newest action a person took that is not undone yet.
+
+    Only the fields that action changed are put back, so what happened since (new evidence
+    from the watcher, say) is kept. Rows the action added are removed; a memory it created is
+    removed with them. The undo itself is logged.
+    """
+    with db.write() as session:
+        undone = select(Operation.undoes_id).where(Operation.undoes_id.is_not(None))
+        target = session.scalars(
+            select(Operation)
+            .where(Operation.undoable, Operation.id.not_in(undone))
+            .order_by(Operation.id.desc())
+            .limit(1)
+        ).first()
+        if target is None:
+            raise NothingToUndoError("nothing to undo")
+        tx = _Tx(session, "undo", actor, undoable=False)
+        tx.operation.undoes_id = target.id
+        events = session.scalars(
+            select(Event).where(Event.operation_id == target.id).order_by(Event.id.desc())
+        ).all()
+        touched: list[int] = []
+        for event in events:
+            assert event.memory_id is not None
+            memory = session.get(Memory, event.memory_id)
+            if memory is None:
+                continue
+            touched.append(memory.id)
+            before = tx.snapshot(memory)
+            if event.action == Action.CREATED:
+                session.add(
+                    Event(
+                        operation_id=tx.operation.id,
+                        memory_id=memory.id,
+                        action=Action.UNDONE,
+                        before=before,
+                        after=None,
+                    )
+                )
+                session.delete(memory)
+                session.flush()
+                continue
+            _restore(session, memory, event.before or {}, event.after or {})
+            tx.log(memory, Action.UNDONE, before)
+        return UndoResult(target.id, target.command, tuple(dict.fromkeys(reversed(touched))))
+
+
+def _restore(session: Session, memory: Memory, before: JSONDict, after: JSONDict) -> None:
+    """Put back the fields an event changed and remove the rows it added."""
+    for name, rows in after.get("added", {}).items():
+        model = _ADDED_ROWS[name]
+        for row_id in rows:
+            row = session.get(model, row_id)
+            if row is not None:
+                session.delete(row)
+    session.flush()
+    for field in _RESTORABLE:
+        if field in before and before[field] != after.get(field):
+            value = before[field]
+            setattr(memory, field, _ENUM_FIELDS[field](value) if field in _ENUM_FIELDS else value)
+    memory.updated_at = utcnow()
+
+
+def inbox(db: Database, *, project: str | None = None) -> list[MemoryRecord]:
+    """Pending candidates, newest first."""
+    with db.read() as session:
+        return queries.list_memories(session, statuses=[Status.PENDING], project=project)
+
+
+def beliefs(
+    db: Database, *, statuses: Sequence[Status] = (Status.CONFIRMED,), project: str | None = None
+) -> list[MemoryRecord]:
+    """Memories in the given statuses (confirmed beliefs by default), newest first."""
+    with db.read() as session:
+        return queries.list_memories(session, statuses=statuses, project=project)
+
+
+def show(db: Database, memory_id: int) -> MemoryDetail:
+    """One memory with its evidence, revisions, lineage and events."""
+    with db.read() as session:
+        return queries.memory_detail(session, memory_id)
+
+
+def status_counts(db: Database) -> dict[Status, int]:
+    """How many memories are in each status."""
+    with db.read() as session:
+        return queries.count_by_status(session)

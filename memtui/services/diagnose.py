@@ -1,0 +1,106 @@
+"""`memtui doctor`: where memtui reads and writes, and whether all of it is usable."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+
+from memtui import __version__
+from memtui.core import paths
+from memtui.core.errors import MemtuiError
+from memtui.core.models import Status
+from memtui.core.records import JSONDict
+from memtui.core.settings import Settings
+from memtui.store import queries
+from memtui.store.database import Database, describe, parse_url, sqlite_file
+from memtui.store.migrate import HEAD_REVISION, current_revision
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorReport:
+    """What doctor found."""
+
+    version: str
+    python: str
+    config_path: str
+    config_exists: bool
+    data_dir: str
+    database: str
+    database_origin: str
+    database_file: str | None
+    revision: str | None
+    head: str
+    counts: dict[Status, int] | None
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def healthy(self) -> bool:
+        """Whether nothing stops memtui from working."""
+        return not self.problems
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui doctor --json`."""
+        return {
+            "version": self.version,
+            "python": self.python,
+            "config": {"path": self.config_path, "exists": self.config_exists},
+            "data_dir": self.data_dir,
+            "database": {
+                "url": self.database,
+                "origin": self.database_origin,
+                "file": self.database_file,
+                "revision": self.revision,
+                "head": self.head,
+                "counts": None
+                if self.counts is None
+                else {status.value: n for status, n in self.counts.items()},
+            },
+            "problems": list(self.problems),
+            "healthy": self.healthy,
+        }
+
+
+def report(settings: Settings) -> DoctorReport:
+    """Inspect the configuration and the database without changing either."""
+    problems = list(settings.warnings)
+    file = sqlite_file(parse_url(settings.database_url))
+    revision: str | None = None
+    counts: dict[Status, int] | None = None
+    if file is None or file.exists():
+        revision, counts, problem = _inspect(settings.database_url)
+        if problem:
+            problems.append(problem)
+    return DoctorReport(
+        version=__version__,
+        python=platform.python_version(),
+        config_path=str(settings.config_path),
+        config_exists=settings.config_exists,
+        data_dir=str(paths.data_dir()),
+        database=describe(settings.database_url),
+        database_origin=settings.database_origin,
+        database_file=str(file) if file is not None else None,
+        revision=revision,
+        head=HEAD_REVISION,
+        counts=counts,
+        problems=tuple(problems),
+    )
+
+
+def _inspect(url: str) -> tuple[str | None, dict[Status, int] | None, str | None]:
+    """Revision, counts and a problem, if any, of an existing database."""
+    database = Database(url)
+    try:
+        revision = current_revision(database.engine)
+        if revision != HEAD_REVISION:
+            state = "not migrated yet" if revision is None else f"at revision {revision}"
+            return (
+                revision,
+                None,
+                f"database {state}; `memtui db upgrade` brings it to {HEAD_REVISION}",
+            )
+        with database.read() as session:
+            return revision, queries.count_by_status(session), None
+    except MemtuiError as exc:
+        return None, None, str(exc)
+    finally:
+        database.close()

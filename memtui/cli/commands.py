@@ -48,10 +48,14 @@ def emit_json(data: object) -> None:
     sys.stdout.write("\n")
 
 
-def emit_memories(args: argparse.Namespace, memories: Sequence[MemoryRecord]) -> None:
-    """Print memories as a JSON list or as a table."""
+def emit_memories(
+    args: argparse.Namespace, memories: Sequence[MemoryRecord], *, empty: str
+) -> None:
+    """Print memories as a JSON list, or as a table (`empty` when there are none)."""
     if args.json:
         emit_json([m.to_json() for m in memories])
+    elif not memories:
+        print(empty)
     else:
         print(render.table(memories, width=render.terminal_width()))
 
@@ -87,20 +91,21 @@ def project_filter(value: str | None) -> str | None:
 def add(args: argparse.Namespace, database: Database) -> int:
     kind = parse_kind(args.kind)
     scope = parse_scope(args.scope)
-    if scope is None or (scope.scope == Scope.PROJECT and scope.project is None):
-        cwd = Path.cwd()
-        in_project = paths.in_git_project(cwd)
-        scope = ScopeChange(
-            Scope.PROJECT if in_project else Scope.GLOBAL,
-            str(paths.project_root(cwd)) if in_project else None,
-        )
+    cwd = Path.cwd()
+    here = str(paths.project_root(cwd)) if paths.in_git_project(cwd) else None
+    if scope is None:
+        scope = ScopeChange(Scope.PROJECT if here else Scope.GLOBAL, here)
+    elif scope.project is None:
+        # Stated from inside a project: it came from there, and matches that project's memories.
+        scope = ScopeChange(scope.scope, here)
     memory, outcome = curate.add_belief(database, args.text, kind, scope)
     verb = "Added" if outcome == "created" else "Already known, now confirmed:"
     return emit_one(args, verb, memory)
 
 
 def inbox(args: argparse.Namespace, database: Database) -> int:
-    emit_memories(args, curate.inbox(database, project=project_filter(args.project)))
+    found = curate.inbox(database, project=project_filter(args.project))
+    emit_memories(args, found, empty="No candidates waiting.")
     return 0
 
 
@@ -111,7 +116,7 @@ def beliefs(args: argparse.Namespace, database: Database) -> int:
     else:
         statuses = list(dict.fromkeys(parse_status(n) for n in names))
     found = curate.beliefs(database, statuses=statuses, project=project_filter(args.project))
-    emit_memories(args, found)
+    emit_memories(args, found, empty=f"No {' or '.join(statuses)} memories.")
     return 0
 
 

@@ -76,7 +76,9 @@ def build_parser() -> Parser:
         metavar="STATUS",
         help=f"one of: {STATUSES}; repeat or separate with commas",
     )
-    beliefs.add_argument("--project", metavar="PATH", help="only memories of this project")
+    beliefs.add_argument(
+        "--project", metavar="PATH", help="only what applies there: its memories and global ones"
+    )
 
     show = command("show", "show a memory with its evidence, lineage and events")
     show.add_argument("id", type=memory_id)

@@ -6,10 +6,13 @@ import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from memtui.core.models import Status
 from memtui.core.records import EvidenceRecord, MemoryDetail, MemoryRecord
-from memtui.services.diagnose import DoctorReport
+
+if TYPE_CHECKING:
+    from memtui.services.diagnose import DoctorReport
 
 UNBOUNDED = 10_000
 
@@ -45,8 +48,6 @@ def project_name(memory: MemoryRecord) -> str:
 
 def table(memories: Sequence[MemoryRecord], *, width: int, now: datetime | None = None) -> str:
     """Memories as aligned columns, the text last and clipped to `width`."""
-    if not memories:
-        return "Nothing here."
     rows = [
         (
             f"#{m.id}",

@@ -79,13 +79,29 @@ def combine_confidence(current: float, new: float) -> float:
 
 
 class _Tx:
-    """One action in progress: its session, its Operation row, and the events it writes."""
+    """One action in progress: its session, its Operation row, and the events it writes.
+
+    The Operation row is written with the first event, so an action that changes nothing
+    (a sighting already recorded) leaves no trace.
+    """
 
     def __init__(self, session: Session, command: str, actor: str, *, undoable: bool) -> None:
         self.session = session
-        self.operation = Operation(command=command, actor=actor, undoable=undoable)
-        session.add(self.operation)
-        session.flush()
+        self.command = command
+        self.actor = actor
+        self.undoable = undoable
+        self._operation: Operation | None = None
+
+    @property
+    def operation(self) -> Operation:
+        """The Operation row of this action, written on first use."""
+        if self._operation is None:
+            self._operation = Operation(
+                command=self.command, actor=self.actor, undoable=self.undoable
+            )
+            self.session.add(self._operation)
+            self.session.flush()
+        return self._operation
 
     def project_id(self, root: str | None) -> int | None:
         """The id of the project with this root path, created on first use."""
@@ -288,7 +304,9 @@ def _require_unlocked(memory: Memory, doing: str) -> None:
 
 def add_candidate_in(tx: _Tx, candidate: NewCandidate) -> AddResult:
     """Propose a statement inside an open action (ingest batches a file's candidates in one)."""
-    project = None if candidate.scope == Scope.GLOBAL else candidate.project
+    recorded = _recorded_at(tx.session, candidate.text, candidate.evidence)
+    if recorded is not None:
+        return AddResult(recorded, AddOutcome.ALREADY_SEEN)
     same = tx.find_same(candidate.text, candidate.project)
     if same is None:
         memory = tx.create(
@@ -296,14 +314,12 @@ def add_candidate_in(tx: _Tx, candidate: NewCandidate) -> AddResult:
             candidate.kind,
             Status.PENDING,
             candidate.scope,
-            project if project is not None else candidate.project,
+            candidate.project,
             candidate.confidence,
             candidate.evidence,
         )
         return AddResult(memory.id, AddOutcome.CREATED)
 
-    if _already_recorded(tx.session, same.id, candidate.evidence):
-        return AddResult(same.id, AddOutcome.ALREADY_SEEN)
     before = tx.snapshot(same)
     evidence_id = tx.add_evidence(same, candidate.evidence)
     same.confidence = combine_confidence(same.confidence, candidate.confidence)
@@ -313,13 +329,19 @@ def add_candidate_in(tx: _Tx, candidate: NewCandidate) -> AddResult:
     return AddResult(same.id, outcome)
 
 
-def _already_recorded(session: Session, memory_id: int, evidence: NewEvidence) -> bool:
-    """Whether this memory already has evidence from exactly this place."""
+def _recorded_at(session: Session, text: str, evidence: NewEvidence) -> int | None:
+    """The memory holding this statement that already has evidence from exactly this place.
+
+    Any status counts: a file read again from its start must not propose afresh a statement
+    that was superseded or deprecated since it was first read there.
+    """
     if evidence.tool == MANUAL_TOOL or evidence.path is None:
-        return False
-    found = session.scalar(
-        select(Evidence.id).where(
-            Evidence.memory_id == memory_id,
+        return None
+    return session.scalar(
+        select(Evidence.memory_id)
+        .join(Revision, Revision.memory_id == Evidence.memory_id)
+        .where(
+            Revision.key == statement_key(text),
             Evidence.tool == evidence.tool,
             Evidence.path == evidence.path,
             Evidence.line.is_(None) if evidence.line is None else Evidence.line == evidence.line,
@@ -330,8 +352,9 @@ def _already_recorded(session: Session, memory_id: int, evidence: NewEvidence) -
             if evidence.message_id is None
             else Evidence.message_id == evidence.message_id,
         )
+        .order_by(Evidence.memory_id.desc())
+        .limit(1)
     )
-    return found is not None
 
 
 def add_candidate(db: Database, candidate: NewCandidate, *, actor: str = "ingest") -> AddResult:
@@ -373,6 +396,8 @@ def add_belief(
             memory.updated_at = utcnow()
             action = Action.MERGED
             if memory.status != Status.CONFIRMED:
+                # The person states it now: their kind and scope win over the proposal's.
+                added |= tx.revise(memory, text=None, kind=kind, scope=scope)
                 memory.status = Status.CONFIRMED
                 action = Action.CONFIRMED
             tx.log(memory, action, before, added=added)
@@ -536,19 +561,21 @@ def supersede(
             assert text is not None
             evidence = NewEvidence(tool=MANUAL_TOOL, quote=clean_text(text), timestamp=utcnow())
             project = queries.project_root(session, old.project_id)
-            new = tx.create(
-                text, kind or old.kind, Status.CONFIRMED, old.scope, project, 1.0, evidence
-            )
+            same = tx.find_same(text, project)
+            if same is None:
+                new = tx.create(
+                    text, kind or old.kind, Status.CONFIRMED, old.scope, project, 1.0, evidence
+                )
+            elif same.id == old.id:
+                raise InvalidInputError(f"that text is the same statement as #{old.id}")
+            else:  # the statement is known already: it becomes the replacement, not a twin
+                new = _promote(tx, same, kind, evidence)
         else:
             if new_id == old_id:
                 raise InvalidInputError("a memory cannot supersede itself")
             new = tx.memory(new_id)
             _require(new, *LIVE, doing="use as a replacement")
-            new_before = tx.snapshot(new)
-            added = tx.revise(new, text=None, kind=kind, scope=None)
-            new.status = Status.CONFIRMED
-            new.updated_at = utcnow()
-            tx.log(new, Action.CONFIRMED, new_before, added=added)
+            new = _promote(tx, new, kind, None)
         old_before = tx.snapshot(old)
         link = Supersession(old_id=old.id, new_id=new.id)
         session.add(link)
@@ -558,6 +585,25 @@ def supersede(
         tx.log(old, Action.SUPERSEDED, old_before, added={"supersessions": [link.id]})
         session.flush()
         return queries.get_memory(session, new.id)
+
+
+def _promote(tx: _Tx, memory: Memory, kind: Kind | None, evidence: NewEvidence | None) -> Memory:
+    """Make a memory a confirmed belief, as a replacement, with the kind and evidence given."""
+    before = tx.snapshot(memory)
+    added = {"evidence": [tx.add_evidence(memory, evidence)]} if evidence is not None else {}
+    added |= tx.revise(memory, text=None, kind=kind, scope=None)
+    if memory.status != Status.CONFIRMED:
+        action = Action.CONFIRMED
+    elif "revisions" in added:
+        action = Action.EDITED
+    elif added:
+        action = Action.MERGED
+    else:
+        return memory
+    memory.status = Status.CONFIRMED
+    memory.updated_at = utcnow()
+    tx.log(memory, action, before, added=added)
+    return memory
 
 
 _ENUM_FIELDS: dict[str, type[Kind] | type[Status] | type[Scope]] = {
@@ -646,9 +692,12 @@ def inbox(db: Database, *, project: str | None = None) -> list[MemoryRecord]:
 def beliefs(
     db: Database, *, statuses: Sequence[Status] = (Status.CONFIRMED,), project: str | None = None
 ) -> list[MemoryRecord]:
-    """Memories in the given statuses (confirmed beliefs by default), newest first."""
+    """Memories in the given statuses (confirmed beliefs by default), newest first.
+
+    With a project: what applies there, its own memories and the global ones.
+    """
     with db.read() as session:
-        return queries.list_memories(session, statuses=statuses, project=project)
+        return queries.list_memories(session, statuses=statuses, project=project, with_global=True)
 
 
 def show(db: Database, memory_id: int) -> MemoryDetail:

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from memtui.core.errors import NotFoundError
-from memtui.core.models import Status
+from memtui.core.models import Scope, Status
 from memtui.core.records import (
     EventRecord,
     EvidenceRecord,
@@ -40,13 +40,17 @@ _EVIDENCE_COLUMNS = (
 
 
 def _filters(
-    statuses: Collection[Status] | None, project: str | None, ids: Collection[int] | None
+    statuses: Collection[Status] | None,
+    project: str | None,
+    ids: Collection[int] | None,
+    with_global: bool,
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if statuses:
         conditions.append(M.status.in_(list(statuses)))
     if project is not None:
-        conditions.append(P.root == project)
+        in_project = P.root == project
+        conditions.append(in_project | (M.scope == Scope.GLOBAL) if with_global else in_project)
     if ids is not None:
         conditions.append(M.id.in_(list(ids)))
     return conditions
@@ -59,9 +63,14 @@ def list_memories(
     project: str | None = None,
     ids: Collection[int] | None = None,
     limit: int | None = None,
+    with_global: bool = False,
 ) -> list[MemoryRecord]:
-    """Memories matching every given filter, newest first, each with evidence and links."""
-    where = _filters(statuses, project, ids)
+    """Memories matching every given filter, newest first, each with evidence and links.
+
+    `project` selects the memories of that project; `with_global` adds the global ones, so
+    the result is what applies in the project.
+    """
+    where = _filters(statuses, project, ids, with_global)
     joined = Memory.__table__.outerjoin(Project.__table__)
     memories: Select[Any] = (
         select(*_MEMORY_COLUMNS)

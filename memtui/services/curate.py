@@ -7,7 +7,7 @@ the newest operation a person made that is not undone yet and replays its events
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -429,87 +429,93 @@ def confirm(
         return queries.get_memory(session, memory_id)
 
 
-def _set_status(
+def _apply(
     db: Database,
     memory_id: int,
     *,
     command: str,
     action: Action,
-    allowed: Sequence[Status],
-    status: Status | None = None,
-    locked: bool | None = None,
+    allowed: Status,
+    change: Callable[[Memory], None],
     actor: str,
 ) -> MemoryRecord:
-    """An action that changes only the status or the lock of one memory."""
+    """An action on one memory in status `allowed` that `change` makes in place."""
     with db.write() as session:
         tx = _Tx(session, command, actor, undoable=True)
         memory = tx.memory(memory_id)
-        _require(memory, *allowed, doing=command)
+        _require(memory, allowed, doing=command)
         before = tx.snapshot(memory)
-        if status is not None:
-            _require_unlocked(memory, command)
-            memory.status = status
-        if locked is not None:
-            if memory.locked == locked:
-                state = "locked" if locked else "not locked"
-                raise InvalidStateError(f"#{memory_id} is already {state}")
-            memory.locked = locked
+        change(memory)
         memory.updated_at = utcnow()
         tx.log(memory, action, before)
         session.flush()
         return queries.get_memory(session, memory_id)
 
 
-def reject(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
-    """Turn a candidate down. It is remembered, so the same statement is not proposed again."""
-    return _set_status(
+def _transition(
+    db: Database,
+    memory_id: int,
+    command: str,
+    action: Action,
+    source: Status,
+    target: Status,
+    actor: str,
+) -> MemoryRecord:
+    """Move an unlocked memory from status `source` to `target`."""
+
+    def change(memory: Memory) -> None:
+        _require_unlocked(memory, command)
+        memory.status = target
+
+    return _apply(
+        db, memory_id, command=command, action=action, allowed=source, change=change, actor=actor
+    )
+
+
+def _set_lock(db: Database, memory_id: int, locked: bool, actor: str) -> MemoryRecord:
+    """Lock or unlock a belief."""
+
+    def change(memory: Memory) -> None:
+        if memory.locked == locked:
+            raise InvalidStateError(
+                f"#{memory_id} is already {'locked' if locked else 'not locked'}"
+            )
+        memory.locked = locked
+
+    command, action = ("lock", Action.LOCKED) if locked else ("unlock", Action.UNLOCKED)
+    return _apply(
         db,
         memory_id,
-        command="reject",
-        action=Action.REJECTED,
-        allowed=(Status.PENDING,),
-        status=Status.REJECTED,
+        command=command,
+        action=action,
+        allowed=Status.CONFIRMED,
+        change=change,
         actor=actor,
+    )
+
+
+def reject(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
+    """Turn a candidate down. It is remembered, so the same statement is not proposed again."""
+    return _transition(
+        db, memory_id, "reject", Action.REJECTED, Status.PENDING, Status.REJECTED, actor
     )
 
 
 def deprecate(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
     """Retire a belief that no longer holds, with nothing to replace it."""
-    return _set_status(
-        db,
-        memory_id,
-        command="deprecate",
-        action=Action.DEPRECATED,
-        allowed=(Status.CONFIRMED,),
-        status=Status.DEPRECATED,
-        actor=actor,
+    return _transition(
+        db, memory_id, "deprecate", Action.DEPRECATED, Status.CONFIRMED, Status.DEPRECATED, actor
     )
 
 
 def lock(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
     """Pin a belief: nothing supersedes, edits or retires it until it is unlocked."""
-    return _set_status(
-        db,
-        memory_id,
-        command="lock",
-        action=Action.LOCKED,
-        allowed=(Status.CONFIRMED,),
-        locked=True,
-        actor=actor,
-    )
+    return _set_lock(db, memory_id, True, actor)
 
 
 def unlock(db: Database, memory_id: int, *, actor: str = USER) -> MemoryRecord:
     """Release a pinned belief."""
-    return _set_status(
-        db,
-        memory_id,
-        command="unlock",
-        action=Action.UNLOCKED,
-        allowed=(Status.CONFIRMED,),
-        locked=False,
-        actor=actor,
-    )
+    return _set_lock(db, memory_id, False, actor)
 
 
 def edit(

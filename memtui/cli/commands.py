@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from memtui.cli import render
 from memtui.core import paths
+from memtui.core.bulk import gc_paused
 from memtui.core.errors import InvalidInputError
 from memtui.core.models import Scope, Status, parse_kind, parse_status
 from memtui.core.records import MemoryRecord
@@ -48,12 +49,24 @@ def emit_json(data: object) -> None:
     sys.stdout.write("\n")
 
 
+def stream_json_list(items: Iterable[object]) -> None:
+    """Print a JSON list item by item: 100,000 memories never sit in one string."""
+    out = sys.stdout
+    out.write("[")
+    with gc_paused():
+        for position, item in enumerate(items):
+            if position:
+                out.write(",")
+            out.write(json.dumps(item, ensure_ascii=False))
+    out.write("]\n")
+
+
 def emit_memories(
     args: argparse.Namespace, memories: Sequence[MemoryRecord], *, empty: str
 ) -> None:
     """Print memories as a JSON list, or as a table (`empty` when there are none)."""
     if args.json:
-        emit_json([m.to_json() for m in memories])
+        stream_json_list(m.to_json() for m in memories)
     elif not memories:
         print(empty)
     else:

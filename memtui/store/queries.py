@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from memtui.core.bulk import gc_paused
 from memtui.core.errors import NotFoundError
 from memtui.core.models import Scope, Status
 from memtui.core.records import (
@@ -71,6 +72,14 @@ def list_memories(
     the result is what applies in the project.
     """
     where = _filters(statuses, project, ids, with_global)
+    with gc_paused():
+        return _load_memories(session, where, limit, narrow_links=ids is not None)
+
+
+def _load_memories(
+    session: Session, where: list[ColumnElement[bool]], limit: int | None, *, narrow_links: bool
+) -> list[MemoryRecord]:
+    """Run the listing's queries and build its records."""
     joined = Memory.__table__.outerjoin(Project.__table__)
     memories: Select[Any] = (
         select(*_MEMORY_COLUMNS)
@@ -80,22 +89,22 @@ def list_memories(
     )
     if limit is not None:
         memories = memories.limit(limit)
-        rows = session.execute(memories).all()
-        where = [M.id.in_([row[0] for row in rows])]
-    else:
-        rows = session.execute(memories).all()
+    rows = session.execute(memories).all()
+    if limit is not None:
+        where = [M.id.in_([row.id for row in rows])]
 
     evidence: defaultdict[int, list[EvidenceRecord]] = defaultdict(list)
-    evidence_query = (
-        select(*_EVIDENCE_COLUMNS)
-        .select_from(Evidence.__table__.join(joined))
-        .where(*where)
-        .order_by(E.memory_id, E.id)
-    )
-    for memory_id, *fields in session.execute(evidence_query):
+    # No ORDER BY: sorting 100,000s of rows costs SQLite a temporary B-tree; the few rows of
+    # each memory are put in order below instead.
+    evidence_query = select(*_EVIDENCE_COLUMNS).select_from(Evidence.__table__.join(joined))
+    for memory_id, *fields in session.execute(evidence_query.where(*where)).all():
         evidence[memory_id].append(EvidenceRecord(*fields))
+    for found in evidence.values():
+        if len(found) > 1:
+            found.sort(key=lambda e: e.id)
 
-    supersedes, superseded_by = _links(session, None if ids is None and limit is None else where)
+    narrow = narrow_links or limit is not None
+    supersedes, superseded_by = _links(session, where if narrow else None)
     return [
         MemoryRecord(
             id=row.id,

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from memtui.core.models import Status
+from memtui.core.models import MANUAL_TOOL, Status
 from memtui.core.records import EvidenceRecord, MemoryDetail, MemoryRecord
 
 if TYPE_CHECKING:
@@ -52,11 +52,11 @@ def table(memories: Sequence[MemoryRecord], *, width: int, now: datetime | None 
         (
             f"#{m.id}",
             m.kind.value,
-            m.status.value,
+            m.status.value + (" (locked)" if m.locked else ""),
             str(m.seen),
             f"{m.confidence:.2f}",
             age(m.created_at, now),
-            project_name(m) + (" 🔒" if m.locked else ""),
+            project_name(m),
             m.text,
         )
         for m in memories
@@ -78,9 +78,9 @@ def summary(memory: MemoryRecord) -> str:
 
 
 def locator(evidence: EvidenceRecord) -> str:
-    """Where a piece of evidence is: `file:line`, `file[index]`, or the tool alone."""
+    """Where a piece of evidence is: `file:line`, `file[index]`, or how it came."""
     if evidence.path is None:
-        return evidence.tool
+        return "added by hand" if evidence.tool == MANUAL_TOOL else "no file"
     if evidence.line is not None:
         return f"{evidence.path}:{evidence.line}"
     if evidence.index is not None:

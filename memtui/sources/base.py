@@ -121,10 +121,13 @@ class LineReader:
         stat = path.stat()
         self.size = stat.st_size
         self.mtime_ns = stat.st_mtime_ns
-        known = min(HEAD_BYTES, state.offset)
+        with path.open("rb") as handle:
+            head = handle.read(min(HEAD_BYTES, state.offset))
         self.restarted = state.offset > self.size or (
-            state.head_hash is not None and head_digest(path, known) != state.head_hash
+            state.head_hash is not None and _digest(head) != state.head_hash
         )
+        # The first bytes consumed, as read (not re-read later, when the file may have changed).
+        self._head: bytes | None = b"" if self.restarted else head
         self.offset = 0 if self.restarted else state.offset
         self.position = 0 if self.restarted else state.position
         self.context: Mapping[str, Any] = {} if self.restarted else state.context
@@ -145,6 +148,8 @@ class LineReader:
                     continue
                 self.position += 1
                 self.offset = handle.tell()
+                if self._head is not None and len(self._head) < HEAD_BYTES:
+                    self._head += line[: HEAD_BYTES - len(self._head)]
                 yield self.position, line
 
     def _skip_long_line(self, handle: Any) -> bool:
@@ -154,6 +159,8 @@ class LineReader:
             if not chunk:
                 return False
             if chunk.endswith(b"\n"):
+                if self._head is not None and len(self._head) < HEAD_BYTES:
+                    self._head = None  # not kept: the head is read from the file instead
                 self.position += 1
                 self.offset = handle.tell()
                 self.skipped.append(
@@ -173,7 +180,9 @@ class LineReader:
             offset=self.offset,
             size=self.size,
             mtime_ns=self.mtime_ns,
-            head_hash=head_digest(self.path, min(HEAD_BYTES, self.offset)),
+            head_hash=_digest(self._head)
+            if self._head is not None
+            else head_digest(self.path, min(HEAD_BYTES, self.offset)),
             position=self.position,
             last_message_id=last_message_id,
             context=dict(self.context if context is None else context),

@@ -218,6 +218,10 @@ class TranscriptCursor(Base):
     last_message_id: Mapped[str | None] = mapped_column(String(200))
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     """Malformed records skipped so far."""
+    context: Mapped[dict[str, Any] | None]
+    """What the file's parser carries from one read to the next (session id, directory ...)."""
+    messages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Messages read from the file so far, of every author."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

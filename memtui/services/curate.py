@@ -7,7 +7,8 @@ the newest operation a person made that is not undone yet and replays its events
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -332,29 +333,50 @@ def add_candidate_in(tx: _Tx, candidate: NewCandidate) -> AddResult:
 def _recorded_at(session: Session, text: str, evidence: NewEvidence) -> int | None:
     """The memory holding this statement that already has evidence from exactly this place.
 
-    Any status counts: a file read again from its start must not propose afresh a statement
-    that was superseded or deprecated since it was first read there.
+    A place is the message id where the tool gives one (the same message read from another
+    file, such as a Codex rollout compressed to `.zst`, is the same place), else the file and
+    the line or index. Any status counts: a file read again from its start must not propose
+    afresh a statement that was superseded or deprecated since it was first read there.
     """
     if evidence.tool == MANUAL_TOOL or evidence.path is None:
         return None
-    return session.scalar(
-        select(Evidence.memory_id)
-        .join(Revision, Revision.memory_id == Evidence.memory_id)
-        .where(
-            Revision.key == statement_key(text),
-            Evidence.tool == evidence.tool,
+    if evidence.message_id is not None:
+        place = [Evidence.message_id == evidence.message_id]
+    else:
+        place = [
             Evidence.path == evidence.path,
+            Evidence.message_id.is_(None),
             Evidence.line.is_(None) if evidence.line is None else Evidence.line == evidence.line,
             Evidence.msg_index.is_(None)
             if evidence.index is None
             else Evidence.msg_index == evidence.index,
-            Evidence.message_id.is_(None)
-            if evidence.message_id is None
-            else Evidence.message_id == evidence.message_id,
-        )
+        ]
+    return session.scalar(
+        select(Evidence.memory_id)
+        .join(Revision, Revision.memory_id == Evidence.memory_id)
+        .where(Revision.key == statement_key(text), Evidence.tool == evidence.tool, *place)
         .order_by(Evidence.memory_id.desc())
         .limit(1)
     )
+
+
+class Proposer:
+    """Candidates proposed inside one open transaction (ingest adds a file's worth at once)."""
+
+    def __init__(self, session: Session, actor: str) -> None:
+        self.session = session
+        self._tx = _Tx(session, "propose", actor, undoable=False)
+
+    def add(self, candidate: NewCandidate) -> AddResult:
+        """Propose one statement: a new pending memory, or one more sighting of a known one."""
+        return add_candidate_in(self._tx, candidate)
+
+
+@contextmanager
+def proposing(db: Database, *, actor: str = "ingest") -> Iterator[Proposer]:
+    """One transaction for a batch of candidates; commit when the block ends."""
+    with db.write() as session:
+        yield Proposer(session, actor)
 
 
 def add_candidate(db: Database, candidate: NewCandidate, *, actor: str = "ingest") -> AddResult:

@@ -58,8 +58,10 @@ class Source(ABC):
     def read(self, path: Path, state: ReadState, *, human_only: bool = False) -> ReadResult:
         """The messages after `state`, and the state to store once they are safely recorded.
 
-        With `human_only`, records that cannot hold the person's words may be skipped without
-        decoding them (ingest needs only those; the provenance pane wants everything).
+        With `human_only`, only messages whose author is in MINED need be returned, and records
+        that cannot hold the person's words may be passed over without decoding them (ingest
+        needs only those; the provenance pane wants everything). Malformed records are still
+        reported.
         Malformed records are skipped and reported, never raised. OSError may propagate.
         """
 
@@ -147,7 +149,7 @@ class LineReader:
                         return
                     continue
                 self.position += 1
-                self.offset = handle.tell()
+                self.offset += len(line)  # cheaper than handle.tell() on every line
                 if self._head is not None and len(self._head) < HEAD_BYTES:
                     self._head += line[: HEAD_BYTES - len(self._head)]
                 yield self.position, line

@@ -312,11 +312,21 @@ def test_the_exact_same_place_again_is_already_seen_and_adds_nothing(db: Databas
 def test_another_place_in_any_locator_is_a_new_sighting(
     db: Database, other: dict[str, Any]
 ) -> None:
-    place: dict[str, Any] = {"path": "/t/a.jsonl", "line": 7, "message_id": "x"}
+    place: dict[str, Any] = {"path": "/t/a.jsonl", "line": 7}
     memory_id = propose(db, "Keep commits small", **place)
     result = curate.add_candidate(db, candidate("Keep commits small", **{**place, **other}))
     assert result == AddResult(memory_id, AddOutcome.MERGED)
     assert get(db, memory_id).seen == 2
+
+
+def test_the_same_message_read_from_another_file_is_the_same_sighting(db: Database) -> None:
+    # Codex compresses a week-old rollout.jsonl to rollout.jsonl.zst: same messages, new path.
+    place: dict[str, Any] = {"path": "/t/rollout.jsonl", "line": 7, "message_id": "s1#L7"}
+    memory_id = propose(db, "Keep commits small", **place)
+    moved = {**place, "path": "/t/rollout.jsonl.zst"}
+    result = curate.add_candidate(db, candidate("Keep commits small", **moved))
+    assert result == AddResult(memory_id, AddOutcome.ALREADY_SEEN)
+    assert get(db, memory_id).seen == 1
 
 
 def test_a_rejected_statement_said_again_is_suppressed_but_its_evidence_kept(

@@ -7,11 +7,12 @@ Sources only read. They never write, lock or rename an agent's file.
 from __future__ import annotations
 
 import hashlib
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any, ClassVar
 
 from memtui.core.paths import project_root
@@ -71,9 +72,16 @@ class Source(ABC):
 
 @lru_cache(maxsize=4096)
 def project_of(cwd: str | None) -> str | None:
-    """The project a working directory belongs to: its git top level, else the directory."""
+    """The project a working directory belongs to: its git top level, else the directory.
+
+    A path of another OS (a Windows `c:/Users/...` read on Linux, say) or a relative one
+    cannot be looked up here: it is kept as written rather than resolved against ours.
+    """
     if not cwd:
         return None
+    foreign = PureWindowsPath(cwd).drive and os.name != "nt"
+    if foreign or not os.path.isabs(cwd):
+        return cwd
     return str(project_root(cwd))
 
 
@@ -165,9 +173,8 @@ class LineReader:
                     self._head = None  # not kept: the head is read from the file instead
                 self.position += 1
                 self.offset = handle.tell()
-                self.skipped.append(
-                    Skipped(str(self.path), "line longer than 32 MiB", line=self.position)
-                )
+                reason = f"line longer than {MAX_LINE_BYTES // 2**20} MiB"
+                self.skipped.append(Skipped(str(self.path), reason, line=self.position))
                 return True
 
     def skip(self, line: int, reason: str) -> None:
@@ -220,8 +227,11 @@ def resume_whole(
     `messages` are all the messages of the file (each with its record `index`), `records` the
     number of records. Messages at positions read before are dropped, unless those earlier
     records changed (or the file has fewer records now): then everything is new again.
+    The comparison is over the messages given, so a file must always be read with the same
+    `human_only` (ingest always reads with it on).
     """
     stat = path.stat()
+    messages = [m for m in messages if m.index is None or m.index < records]
     earlier = [m for m in messages if m.index is not None and m.index < state.position]
     restarted = records < state.position or (
         state.head_hash is not None and _messages_digest(earlier) != state.head_hash

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from memtui.cli import render
+from memtui.cli import ingesting, render
+from memtui.cli.output import emit_json, stream_json_list
 from memtui.core import paths
-from memtui.core.bulk import gc_paused
 from memtui.core.errors import InvalidInputError
 from memtui.core.models import Scope, Status, parse_kind, parse_status
 from memtui.core.records import MemoryRecord
@@ -31,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
         return doctor(args, settings)
     database = open_store(settings)
     try:
+        if args.command in INGESTING:
+            return INGESTING[args.command](args, settings, database)
         return HANDLERS.get(args.command or "", overview)(args, database)
     finally:
         database.close()
@@ -41,24 +41,6 @@ def open_store(settings: Settings) -> Database:
     database = Database(settings.database_url)
     ensure_current(settings.database_url, database.engine)
     return database
-
-
-def emit_json(data: object) -> None:
-    """Print JSON for scripts: compact, UTF-8, one document."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False))
-    sys.stdout.write("\n")
-
-
-def stream_json_list(items: Iterable[object]) -> None:
-    """Print a JSON list item by item: 100,000 memories never sit in one string."""
-    out = sys.stdout
-    out.write("[")
-    with gc_paused():
-        for position, item in enumerate(items):
-            if position:
-                out.write(",")
-            out.write(json.dumps(item, ensure_ascii=False))
-    out.write("]\n")
 
 
 def emit_memories(
@@ -225,8 +207,9 @@ def db_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def doctor(args: argparse.Namespace, settings: Settings) -> int:
     from memtui.services import diagnose
+    from memtui.services.ingest import roots_for
 
-    report = diagnose.report(settings)
+    report = diagnose.report(settings, roots_for(settings))
     if args.json:
         emit_json(report.to_json())
     else:
@@ -234,6 +217,11 @@ def doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.healthy else 1
 
 
+INGESTING: dict[str, Callable[[argparse.Namespace, Settings, Database], int]] = {
+    "scan": ingesting.scan,
+    "watch": ingesting.follow,
+    "sources": ingesting.sources,
+}
 HANDLERS: dict[str, Handler] = {
     "add": add,
     "inbox": inbox,

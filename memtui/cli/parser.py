@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from memtui import __version__
@@ -112,6 +113,25 @@ def build_parser() -> Parser:
     edit.add_argument("--scope", metavar="global|project|PROJECT_PATH")
 
     command("undo", "undo your last action (again to undo the one before)")
+
+    tools = "claude-code, codex, cline, gemini, aider, cursor, opencode"
+    scan = command("scan", "read new messages from agents' transcripts into the inbox")
+    scan.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH",
+        help="transcript files or folders (default: every tool's transcripts on this machine)",
+    )  # fmt: skip
+    scan.add_argument("--tool", help=f"read PATHs as this tool's: {tools}")
+    scan.add_argument(
+        "--progress", action="store_true", help="report progress on stderr even when not a terminal"
+    )
+
+    watch = command(
+        "watch", "follow transcripts as agents write them, until interrupted", json=False
+    )
+    watch.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    watch.add_argument("--tool", help=f"read PATHs as this tool's: {tools}")
+
+    command("sources", "list where memtui looks for transcripts and what it has read there")
 
     db = command("db", "migrate the database or print its revision", json=False)
     db.add_argument("action", choices=["upgrade", "current"])

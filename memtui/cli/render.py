@@ -12,7 +12,11 @@ from memtui.core.models import MANUAL_TOOL, Status
 from memtui.core.records import EvidenceRecord, MemoryDetail, MemoryRecord
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from memtui.services.diagnose import DoctorReport
+    from memtui.services.ingest import FileResult, ScanSummary
+    from memtui.services.sources_report import RootReport
 
 UNBOUNDED = 10_000
 
@@ -170,6 +174,84 @@ def doctor(report: DoctorReport) -> str:
     if report.counts is not None:
         counts = ", ".join(f"{n} {status.value}" for status, n in report.counts.items())
         lines.append(f"memories  {counts}")
+    for tool, path, exists, found in report.roots:
+        state = f"{found} transcript(s)" if exists else "not there"
+        lines.append(f"source    {tool:<12} {path}  ({state})")
     lines += [f"problem   {p}" for p in report.problems]
     lines.append("All good." if report.healthy else "Something needs attention (see above).")
+    return "\n".join(lines)
+
+
+def megabytes(size: int) -> str:
+    """A byte count for people."""
+    return f"{size / 2**20:.1f} MB" if size >= 100_000 else f"{size / 1024:.0f} KB"
+
+
+def scan_summary(summary: ScanSummary, *, shown_skips: int = 10) -> str:
+    """What a scan did, then what it could not read."""
+    lines = [
+        f"Scanned {summary.files} file(s), {megabytes(summary.bytes_read)} new: "
+        f"{summary.messages} message(s), {summary.human} from you. "
+        f"{summary.created} new candidate(s), {summary.merged} merged into known memories"
+        + (f", {summary.suppressed} rejected before" if summary.suppressed else "")
+        + (f", {summary.already} already recorded" if summary.already else "")
+        + "."
+    ]
+    if summary.restarted:
+        lines.append(f"{summary.restarted} file(s) had changed from the start and were re-read.")
+    if summary.skipped:
+        lines.append(f"Skipped {len(summary.skipped)} malformed record(s):")
+        lines += [f"  {s.where()}  {s.reason}" for s in summary.skipped[:shown_skips]]
+        if len(summary.skipped) > shown_skips:
+            lines.append(f"  ... and {len(summary.skipped) - shown_skips} more")
+    if summary.errors:
+        lines.append(f"Could not read {len(summary.errors)} file(s):")
+        lines += [f"  {path}: {error}" for path, error in summary.errors]
+    return "\n".join(lines)
+
+
+def scan_json(summary: ScanSummary) -> dict[str, object]:
+    """A scan's summary for scripts."""
+    return {
+        "files": summary.files,
+        "bytes": summary.bytes_read,
+        "messages": summary.messages,
+        "human_messages": summary.human,
+        "created": summary.created,
+        "merged": summary.merged,
+        "suppressed": summary.suppressed,
+        "already_recorded": summary.already,
+        "restarted": summary.restarted,
+        "skipped": [
+            {"path": s.path, "line": s.line, "index": s.index, "reason": s.reason}
+            for s in summary.skipped
+        ],
+        "errors": [{"path": path, "error": error} for path, error in summary.errors],
+    }
+
+
+def file_line(result: FileResult) -> str:
+    """One file's news, for `memtui watch`."""
+    parts = [f"{result.created} new candidate(s)"] if result.created else []
+    if result.merged:
+        parts.append(f"{result.merged} merged")
+    if result.skipped:
+        parts.append(f"{len(result.skipped)} malformed record(s) skipped")
+    return f"{result.tool}  {result.path}: {', '.join(parts)}"
+
+
+def sources(report: Sequence[RootReport], *, home: Path) -> str:
+    """Where memtui looks, tool by tool."""
+    lines = [f"{'TOOL':<12} {'FILES':>6} {'READ':>6} {'MESSAGES':>9}  WHERE"]
+    for entry in report:
+        where = entry.path.replace(str(home), "~", 1)
+        if not entry.exists:
+            where += "  (not there)"
+        elif entry.origin != "default":
+            where += f"  ({entry.origin})"
+        if entry.skipped:
+            where += f"  [{entry.skipped} skipped]"
+        lines.append(
+            f"{entry.tool:<12} {entry.files:>6} {entry.read:>6} {entry.messages:>9}  {where}"
+        )
     return "\n".join(lines)

@@ -13,7 +13,7 @@ from memtui.core.errors import ConfigError
 
 DB_ENV = "MEMTUI_DB"
 CONFIG_ENV = "MEMTUI_CONFIG"
-KNOWN_KEYS = frozenset({"database"})
+KNOWN_KEYS = frozenset({"database", "sources"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,8 @@ class Settings:
     config_path: Path
     """The configuration file that was read (it may not exist)."""
     config_exists: bool = False
+    extra_roots: tuple[tuple[Path, str | None], ...] = field(default=())
+    """More places to look for transcripts, from `[[sources.roots]]`: (path, tool or None)."""
     warnings: tuple[str, ...] = field(default=())
     """Problems in the configuration file that did not stop memtui (unknown keys)."""
 
@@ -79,4 +81,24 @@ def load_settings(db: str | None = None, env: Mapping[str, str] | None = None) -
         url, origin = database_url_from(configured), "config file"
     else:
         url, origin = f"sqlite:///{paths.default_database_path()}", "default"
-    return Settings(url, origin, config_path, exists, warnings)
+    roots = _extra_roots(config.get("sources"), config_path)
+    return Settings(url, origin, config_path, exists, roots, warnings)
+
+
+def _extra_roots(section: object, config_path: Path) -> tuple[tuple[Path, str | None], ...]:
+    """`[[sources.roots]]` tables: `path = "..."` and, optionally, `tool = "aider"`."""
+    if section is None:
+        return ()
+    roots = section.get("roots", []) if isinstance(section, dict) else None
+    if not isinstance(roots, list):
+        raise ConfigError(f"{config_path}: [sources] must hold a list of [[sources.roots]] tables")
+    found: list[tuple[Path, str | None]] = []
+    for entry in roots:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        tool = entry.get("tool") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or not (tool is None or isinstance(tool, str)):
+            raise ConfigError(
+                f'{config_path}: each [[sources.roots]] needs path = "..." (and may name a tool)'
+            )
+        found.append((Path(path).expanduser(), tool))
+    return tuple(found)

@@ -25,6 +25,10 @@ class Author(StrEnum):
     """The model's own text."""
 
 
+MINED = frozenset({Author.HUMAN, Author.PASTED})
+"""The authors whose words may become memories."""
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One message of a transcript, with the place it was read from."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from memtui import __version__
@@ -11,6 +12,7 @@ from memtui.core.errors import MemtuiError
 from memtui.core.models import Status
 from memtui.core.records import JSONDict
 from memtui.core.settings import Settings
+from memtui.sources.registry import Root, transcripts
 from memtui.store import queries
 from memtui.store.database import Database, describe, parse_url, sqlite_file
 from memtui.store.migrate import HEAD_REVISION, current_revision
@@ -31,6 +33,8 @@ class DoctorReport:
     revision: str | None
     head: str
     counts: dict[Status, int] | None
+    roots: tuple[tuple[str, str, bool, int], ...] = field(default=())
+    """Where transcripts are looked for: (tool, path, exists, transcripts found)."""
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -55,13 +59,17 @@ class DoctorReport:
                 if self.counts is None
                 else {status.value: n for status, n in self.counts.items()},
             },
+            "transcript_roots": [
+                {"tool": tool, "path": path, "exists": exists, "transcripts": found}
+                for tool, path, exists, found in self.roots
+            ],
             "problems": list(self.problems),
             "healthy": self.healthy,
         }
 
 
-def report(settings: Settings) -> DoctorReport:
-    """Inspect the configuration and the database without changing either."""
+def report(settings: Settings, roots: Sequence[Root] = ()) -> DoctorReport:
+    """Inspect the configuration, the database and the transcript roots; change nothing."""
     problems = list(settings.warnings)
     file = sqlite_file(parse_url(settings.database_url))
     revision: str | None = None
@@ -82,6 +90,15 @@ def report(settings: Settings) -> DoctorReport:
         revision=revision,
         head=HEAD_REVISION,
         counts=counts,
+        roots=tuple(
+            (
+                root.source.tool if root.source is not None else "any",
+                str(root.path),
+                root.path.exists(),
+                sum(1 for _ in transcripts(root)),
+            )
+            for root in roots
+        ),
         problems=tuple(problems),
     )
 

@@ -43,8 +43,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from memtui.core.transcripts import Author, Message, ReadResult, ReadState
-from memtui.sources.base import MINED, LineReader, Source, parse_time, project_of
+from memtui.core.transcripts import MINED, Author, Message, ReadResult, ReadState
+from memtui.sources.base import LineReader, Source, parse_time, project_of
 
 TOOL = "aider"
 CHAT_FILE = ".aider.chat.history.md"

@@ -16,7 +16,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any, ClassVar
 
 from memtui.core.paths import project_root
-from memtui.core.transcripts import Author, Message, ReadResult, ReadState, Skipped
+from memtui.core.transcripts import Message, ReadResult, ReadState, Skipped
 
 HEAD_BYTES = 4096
 """How much of a line-oriented file's beginning identifies it."""
@@ -24,8 +24,6 @@ MAX_LINE_BYTES = 32 * 1024 * 1024
 """A longer line is skipped (and counted) instead of being held in memory."""
 MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024
 """A file rewritten whole is parsed in memory; a larger one is reported, not read."""
-MINED = frozenset({Author.HUMAN, Author.PASTED})
-"""The authors whose words may become memories."""
 
 
 class Source(ABC):

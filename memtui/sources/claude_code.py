@@ -34,8 +34,8 @@ from typing import Any, ClassVar
 
 import msgspec
 
-from memtui.core.transcripts import Author, Message, ReadResult, ReadState
-from memtui.sources.base import MINED, LineReader, Source, parse_time, project_of
+from memtui.core.transcripts import MINED, Author, Message, ReadResult, ReadState
+from memtui.sources.base import LineReader, Source, parse_time, project_of
 
 TOOL = "claude-code"
 QUEUE_MEMORY = 32

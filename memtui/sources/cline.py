@@ -51,9 +51,8 @@ from typing import Any, ClassVar, NamedTuple
 
 import msgspec
 
-from memtui.core.transcripts import Author, Message, ReadResult, ReadState, Skipped
+from memtui.core.transcripts import MINED, Author, Message, ReadResult, ReadState, Skipped
 from memtui.sources.base import (
-    MINED,
     Source,
     parse_time,
     project_of,

@@ -35,11 +35,10 @@ from typing import Any, ClassVar
 import msgspec
 import zstandard
 
-from memtui.core.transcripts import Author, Message, ReadResult, ReadState, Skipped
+from memtui.core.transcripts import MINED, Author, Message, ReadResult, ReadState, Skipped
 from memtui.sources.base import (
     HEAD_BYTES,
     MAX_LINE_BYTES,
-    MINED,
     LineReader,
     Source,
     head_digest,

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -62,81 +61,17 @@ from typing import Any, ClassVar
 
 from memtui.core.transcripts import Author, Message, ReadResult, ReadState, Skipped
 from memtui.sources.base import Source, parse_time, project_of, read_whole_file, resume_whole
+from memtui.sources.sqlite_copy import open_copy, signature, snapshot
 
 TOOL = "opencode"
 SQLITE_HEADER = b"SQLite format 3\x00"
-JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
-"""A rollback journal whose pages are being written back to the database (see cursor.py)."""
 DB_NAME = re.compile(r"opencode(?:-[A-Za-z0-9._-]+)?\.db")
 CONTEXT_VERSION = 1
-BUSY_TIMEOUT = 1.0
-COPY_ATTEMPTS = 3
 BATCH = 500
 TABLES = frozenset({"session", "message", "part"})
 
 
 # --- a private snapshot of a live SQLite database (as in cursor.py) ----------------------------
-
-
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
-def _head(path: Path, length: int) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(length)
-    except FileNotFoundError:
-        return b""
-
-
-def _companion(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def signature(path: Path) -> tuple[int, int]:
-    """Size and mtime of a database together with its `-wal`: they change with every commit."""
-    stat = path.stat()
-    size, mtime = stat.st_size, stat.st_mtime_ns
-    wal = _stat(_companion(path, "-wal"))
-    if wal is not None:
-        size += wal[1]
-        mtime = max(mtime, wal[2])
-    return size, mtime
-
-
-def _moment(path: Path) -> tuple[object, ...]:
-    journal = _head(_companion(path, "-journal"), len(JOURNAL_MAGIC))
-    return _stat(path), _head(_companion(path, "-wal"), 32), journal == JOURNAL_MAGIC
-
-
-def snapshot(path: Path, folder: Path) -> Path:
-    """A consistent copy of a live database (and its `-wal`) in `folder`, without locking it."""
-    copy = folder / path.name
-    copy_wal = _companion(copy, "-wal")
-    for _ in range(COPY_ATTEMPTS):
-        before = _moment(path)
-        if before[2]:
-            continue  # a writer is rewriting the database in place: not a state to copy
-        copy_wal.unlink(missing_ok=True)
-        with suppress(FileNotFoundError):  # no log: nothing was written since the last checkpoint
-            shutil.copyfile(_companion(path, "-wal"), copy_wal)
-        shutil.copyfile(path, copy)
-        if _moment(path) == before:
-            return copy
-    raise OSError(
-        f"{path.name} kept changing while memtui copied it to read it; it is read again at its "
-        "next change"
-    )
-
-
-def open_copy(copy: Path) -> sqlite3.Connection:
-    """Read-only connection to a private copy (its `-shm`, if any, is made beside the copy)."""
-    return sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
 
 
 # --- values -------------------------------------------------------------------------------------

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from memtui.core.transcripts import Author, Message, ReadState
-from memtui.sources.base import MINED
+from memtui.core.transcripts import MINED, Author, Message, ReadState
 from memtui.sources.claude_code import ClaudeCodeSource, queued_text, typed_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "claude-code"

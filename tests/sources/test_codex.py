@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from memtui.core.transcripts import Author, Message, ReadState
-from memtui.sources.base import MINED
+from memtui.core.transcripts import MINED, Author, Message, ReadState
 from memtui.sources.codex import CodexSource, request_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "codex"

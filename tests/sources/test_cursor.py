@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from memtui.core.transcripts import Author, Message, ReadResult, ReadState
-from memtui.sources import cursor
+from memtui.sources import cursor, sqlite_copy
 from memtui.sources.base import project_of
 from memtui.sources.cursor import CursorSource, bubble_text, file_uri_path, lexical_text
 
@@ -590,7 +590,7 @@ def test_a_copy_torn_by_a_checkpoint_is_taken_again(
     store: CursorDB, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.composer("c1", [("b1", 1, {"text": "hello"})])
-    real = cursor._moment
+    real = sqlite_copy._moment
     calls: list[int] = []
 
     def moving(path: Path) -> tuple[object, ...]:
@@ -598,7 +598,7 @@ def test_a_copy_torn_by_a_checkpoint_is_taken_again(
         value = real(path)
         return (*value, len(calls)) if len(calls) <= 2 else value  # changed during attempt 1
 
-    monkeypatch.setattr(cursor, "_moment", moving)
+    monkeypatch.setattr(sqlite_copy, "_moment", moving)
     assert [m.text for m in read(store.path).messages] == ["hello"]
     assert len(calls) == 4
 
@@ -606,7 +606,7 @@ def test_a_copy_torn_by_a_checkpoint_is_taken_again(
         calls.append(1)
         return (*real(path), len(calls))
 
-    monkeypatch.setattr(cursor, "_moment", always_moving)
+    monkeypatch.setattr(sqlite_copy, "_moment", always_moving)
     with pytest.raises(OSError, match="kept changing"):
         read(store.path)
 
@@ -614,7 +614,7 @@ def test_a_copy_torn_by_a_checkpoint_is_taken_again(
 def test_a_commit_in_progress_is_not_copied(store: CursorDB) -> None:
     store.composer("c1", [("b1", 1, {"text": "hello"})])
     journal = store.path.with_name("state.vscdb-journal")
-    journal.write_bytes(cursor.JOURNAL_MAGIC + bytes(24))  # a writer is rewriting pages
+    journal.write_bytes(sqlite_copy.JOURNAL_MAGIC + bytes(24))  # a writer is rewriting pages
     with pytest.raises(OSError, match="kept changing"):
         read(store.path)
     journal.write_bytes(bytes(32))  # a journal whose transaction has not reached its commit

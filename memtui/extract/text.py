@@ -1,0 +1,379 @@
+"""Sentence hygiene: split a message into sentences, drop what cannot be a memory, and turn a
+sentence into the text of a proposal.
+
+Everything here keeps offsets into the message, so a quote is always an exact excerpt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from memtui.core.models import Scope
+
+MAX_SENTENCE_CHARS = 400
+"""A longer "sentence" is a paste, not something the person said."""
+MAX_TEXT_CHARS = 160
+"""A proposal text longer than this is cut down to the clauses around the cue."""
+MAX_QUOTE_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a message, with where it is in the message's text."""
+
+    raw: str
+    """The sentence as written (an exact slice of the message text)."""
+    start: int
+    """Offset of `raw` in the message text."""
+    body: str
+    """`raw` without its leading fillers and list marker: what the rules read. Always a
+    slice of `raw`, ending where `raw` ends."""
+    body_start: int
+    """Offset of `body` in the message text."""
+    opener: str
+    """The fillers stripped from the front, lowercased ("no, " or "ok so "), or ""."""
+    lower: str
+    """`body` lowercased, for the rules' quick word tests."""
+
+    @property
+    def question(self) -> bool:
+        """Whether the sentence asks something rather than states it."""
+        return bool(_QUESTION_END.search(self.raw) or _QUESTION_START.match(self.body))
+
+
+# --- lines that are not prose ----------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022+]|\d{1,3}[.)]|[a-zA-Z][.)](?=\s))\s+")
+_CODE_LINE = re.compile(
+    r"""^\s*(?:
+        import\s+[\w{*].*(?:\bfrom\s+['"]|;\s*$)
+      | import\s+[\w.]+\s*$
+      | from\s+[\w.]+\s+import\s
+      | (?:export\s+)?(?:const|let|var)\s+\w+\s*[=:]
+      | (?:export\s+)?(?:async\s+)?(?:def|function|func|fn)\s+\w+\s*\(
+      | (?:export\s+)?class\s+\w+\s*[(:{<]
+      | (?:public|private|protected|internal)\s+(?:static\s+)?[\w<>\[\],]+\s+\w+\s*[({;=]
+      | \#(?:include|define|pragma)\b
+      | return\b.*;\s*$
+      | [}\])];?,?\s*$
+      | .*[;{]\s*$
+      | (?:\$|>>>|PS\s+\S*>|C:\\)\s
+      | \w+\s*=\s*\S+\s*$
+    )""",
+    re.VERBOSE,
+)
+_LOG_LINE = re.compile(
+    r"""^\s*(?:
+        \[?\d{4}-\d{2}-\d{2}[T\s]\d{1,2}:\d{2}
+      | \[?\d{1,2}:\d{2}:\d{2}
+      | at\s+\S+\s+\(.*\)\s*$
+      | at\s+\S+:\d+
+      | File\s+".*",\s+line\s+\d+
+      | Traceback\b
+      | (?:\w+\.)*\w*(?:Error|Exception|Warning)\b\s*:
+      | (?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL)\b
+      | \[(?:ERROR|WARN(?:ING)?|INFO|DEBUG)\]
+      | [\u2714\u2713\u2717\u2718\u00d7\u276f\u279c\u2192]
+      | \d+\s+(?:passing|failing|passed|failed|pending)\b
+      | (?:npm|pnpm|yarn)\s+(?:ERR|WARN)
+      | [\u2502\u251c\u2514\u250c\u2510\u2518\u252c\u2534\u253c\u2500]
+    )""",
+    re.VERBOSE,
+)
+_SYMBOLS = set("{}[]()<>=;|\\$`")
+
+
+def _is_prose(line: str) -> bool:
+    """Whether a line may hold something the person said (not code, a log or a table)."""
+    stripped = line.strip()
+    if not stripped or stripped.startswith((">", "|")):
+        return False
+    if line.startswith(("    ", "\t")) and not _LIST_MARKER.match(line):
+        return False
+    if _CODE_LINE.match(stripped) or _LOG_LINE.match(stripped):
+        return False
+    symbols = sum(1 for char in stripped if char in _SYMBOLS)
+    return symbols <= max(2, len(stripped) * 0.12)
+
+
+# --- splitting into sentences ----------------------------------------------------------------
+
+_BOUNDARY = re.compile(
+    r"""(?:
+        (?<=[.!?\u2026])\s+
+      | (?<=[\u3002\uff01\uff1f\uff1b])\s*
+      | (?<=;)\s+
+      | \s+-{2,}\s+
+      | \s+[\u2014\u2013]\s+
+      | (?<=[a-z0-9)])\s+(?=(?:First|Then|Also|Next|Finally|Afterwards|Lets|Let's|Please)\b)
+    )""",
+    re.VERBOSE,
+)
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|cf|approx|incl|no|mr|dr|st)\.$", re.I)
+_FILLER = re.compile(
+    r"""^(?:(?:
+        ok(?:ay)?|so|also|and|but|plus|please|pls|plz|btw|oh|well|actually|alright(?:y)?|
+        yeah|yes|yep|hey|hi|hello|yo|wait|hmm+|anyway(?:s)?|bro|man|dude|sorry|lol|great|
+        perfect|nice|cool|awesome|thanks|thank\s+you|one\s+more\s+thing|
+        a\s+(?:couple|few)\s+(?:of\s+)?things|another\s+thing|first\s+of\s+all|first\s+off|
+        (?:it\s+)?turns\s+out|by\s+the\s+way|in\s+any\s+case|now|then|just|again|
+        never\s?mind|nvm|hold\s+on|good|fine|right|sure|
+        (?:no|nope|nah|wrong|incorrect|not\s+quite)(?=\s*[,.!:;-])
+    )\b[\s,.!:;-]*)+""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_QUESTION_END = re.compile(r"[?\uff1f]\s*$|[?\uff1f]\s")
+_QUESTION_START = re.compile(
+    r"""^(?:can|could|would|will|shall|do|does|did|is|are|was|were|have|has|should)\s+
+          (?:you|we|i|it|this|that|there|they)\b
+      | ^(?:how|what|why|where|who|which|whose)\b(?!\s+ever)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_WORD = re.compile(r"\w+")
+
+
+def sentences(text: str) -> Iterator[Sentence]:
+    """The prose sentences of a message, skipping code, logs, quotes and tables."""
+    offset = 0
+    fenced = False
+    for line in text.splitlines(keepends=True):
+        line_start = offset
+        offset += len(line)
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or not _is_prose(line):
+            continue
+        content = line.rstrip("\r\n")
+        marker = _LIST_MARKER.match(content)
+        begin = marker.end() if marker else len(content) - len(content.lstrip())
+        position = begin
+        boundaries = [
+            b
+            for b in _BOUNDARY.finditer(content, begin)
+            if not _ABBREVIATION.search(content, 0, b.start())
+        ]
+        for boundary in [*boundaries, None]:
+            end = boundary.start() if boundary else len(content)
+            sentence = _sentence(content, position, end, line_start)
+            if sentence is not None:
+                yield sentence
+            if boundary:
+                position = boundary.end()
+
+
+def _sentence(line: str, start: int, end: int, line_start: int) -> Sentence | None:
+    raw = line[start:end].rstrip()
+    lead = len(raw) - len(raw.lstrip())
+    raw = raw.strip()
+    if not raw:
+        return None
+    start += lead
+    filler = _FILLER.match(raw)
+    cut = filler.end() if filler else 0
+    return Sentence(
+        raw=raw,
+        start=line_start + start,
+        body=raw[cut:],
+        body_start=line_start + start + cut,
+        opener=raw[:cut].lower(),
+        lower=raw[cut:].lower(),
+    )
+
+
+def substantial(sentence: Sentence) -> bool:
+    """Whether a sentence is long enough, short enough and written by a person."""
+    body = sentence.body
+    if len(sentence.raw) > MAX_SENTENCE_CHARS:
+        return False
+    if "**" in body or re.search(r"\w\.\w{1,5}:\d+\b", body):
+        return False  # markdown emphasis, `file.ext:123`: the agent's writing, pasted back
+    cjk = len(_CJK.findall(body))
+    if cjk:
+        return cjk + len(re.findall(r"[A-Za-z0-9_]+", body)) >= 4
+    return len(body) >= 10 and len(_WORD.findall(body)) >= 3
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+_GLOBAL = re.compile(
+    r"""\b(?:
+        (?:in|for|across|on)\s+(?:all|every|each|any)\s+(?:of\s+)?(?:my\s+|our\s+)?
+            (?:projects?|repos?|repositories|codebases?|workspaces?)
+      | (?:in|for)\s+every\s+(?:single\s+)?(?:project|repo|repository|codebase)
+      | across\s+(?:all\s+)?(?:my\s+|our\s+)?(?:projects|repos|repositories|codebases)
+      | always,?\s+everywhere
+      | everywhere\s+(?:I|we)\s+(?:work|code)
+      | no\s+matter\s+(?:the|which|what)\s+(?:project|repo)
+      | globally
+      | (?:as\s+a\s+)?global\s+(?:rule|preference|default|setting)
+    )\b""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def scope_of(sentence: str) -> Scope:
+    """GLOBAL when the person says the statement holds everywhere, else PROJECT."""
+    return Scope.GLOBAL if _GLOBAL.search(sentence) else Scope.PROJECT
+
+
+# --- the text of a proposal ------------------------------------------------------------------
+
+_CLAUSE = re.compile(
+    r",\s+|;\s+|:\s+|\s+-\s+|\s+(?=(?:so|but|because|since|which|and\s+then|then)\s)", re.I
+)
+_TRAILING = re.compile(
+    r"""(?:[\s,;:]+|\s+(?:please|pls|plz|thanks|thank\s+you|thx|lol|etc\.*|and\s+so\s+on|
+         for\s+me|ok|okay)\b\.*|\s*(?:<3|:-?\)|:-?D|;-?\)|:-?P|xD|\^\^|!+|\.{2,}|\u2026))+$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_INNER_PLEASE = re.compile(r"^please\s+|(?<=[,;]\s)please\s+", re.IGNORECASE)
+_LONE_I = re.compile(r"(?<![\w'\u2019./-])i(?=(?:['\u2019](?:m|d|ve|ll))?(?![\w'\u2019./-]))")
+_CONTRACTIONS = {
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "arent": "aren't",
+    "wasnt": "wasn't",
+    "cant": "can't",
+    "shouldnt": "shouldn't",
+    "wouldnt": "wouldn't",
+    "lets": "let's",
+    "im": "I'm",
+    "ive": "I've",
+}
+_CONTRACTION = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b", re.IGNORECASE)
+_LOWERCASE_TOOLS = frozenset(
+    {
+        "npm",
+        "pnpm",
+        "npx",
+        "yarn",
+        "bun",
+        "node",
+        "deno",
+        "git",
+        "gh",
+        "uv",
+        "uvx",
+        "pip",
+        "pipx",
+        "poetry",
+        "cargo",
+        "rustup",
+        "docker",
+        "kubectl",
+        "helm",
+        "terraform",
+        "pytest",
+        "ruff",
+        "mypy",
+        "black",
+        "eslint",
+        "prettier",
+        "tsc",
+        "vite",
+        "jest",
+        "vitest",
+        "mix",
+        "iex",
+        "rails",
+        "bundle",
+        "gem",
+        "brew",
+        "apt",
+        "sudo",
+        "curl",
+        "wget",
+        "ssh",
+        "rsync",
+        "make",
+        "cmake",
+        "go",
+    }
+)
+"""Commands that stay lowercase at the start of a sentence ("npm run lint before pushing")."""
+_SPACE = re.compile(r"\s+")
+
+
+def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> str:
+    """One tidy sentence from a sentence's body: fillers off, capitalised, a full stop.
+
+    Only light normalisation: nothing is added but the capital, an apostrophe in chat
+    contractions ("dont"), a capital "I" and the full stop. A body longer than
+    MAX_TEXT_CHARS is cut to the clauses around the cue (`cue_start`:`cue_end`).
+    """
+    text = body
+    if len(text) > MAX_TEXT_CHARS:
+        text = _around(text, cue_start, len(text) if cue_end is None else cue_end)
+    text = _SPACE.sub(" ", text).strip()
+    text = _INNER_PLEASE.sub("", text)
+    text = _TRAILING.sub("", text)
+    text = _CONTRACTION.sub(_contraction, text)
+    text = _LONE_I.sub("I", text)
+    text = _capitalise(text)
+    text = text.rstrip("!\uff01")
+    if text and text[-1] not in ".?\u3002\uff1f":
+        text += "\u3002" if _CJK.search(text) else "."
+    return text
+
+
+def _contraction(match: re.Match[str]) -> str:
+    word = match.group(1)
+    fixed = _CONTRACTIONS[word.lower()]
+    return fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
+
+
+def _capitalise(text: str) -> str:
+    first = text.split(" ", 1)[0].rstrip(",:;")
+    letters = first.replace("'", "").replace("\u2019", "")
+    if not letters.isalpha() or not first.islower() or first in _LOWERCASE_TOOLS:
+        return text
+    return text[0].upper() + text[1:]
+
+
+_DANGLING = re.compile(
+    r"(?:and\s+|but\s+|or\s+)?(?:when|whenever|if|while|because|since|as|so\s+that|unless|until)\b",
+    re.IGNORECASE,
+)
+
+
+def _around(text: str, cue_start: int, cue_end: int) -> str:
+    """The clauses of `text` that hold the cue, grown forward then backward while short."""
+    cuts = [0, *(m.end() for m in _CLAUSE.finditer(text)), len(text)]
+    spans = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i] < cuts[i + 1]]
+    first = next((i for i, (a, b) in enumerate(spans) if a <= cue_start < b), 0)
+    last = next((i for i, (a, b) in enumerate(spans) if a < cue_end <= b), first)
+    last = cue_last = max(last, first)
+    while last + 1 < len(spans) and spans[last + 1][1] - spans[first][0] <= MAX_TEXT_CHARS:
+        last += 1
+    while last > cue_last and _DANGLING.match(text, spans[last][0]):
+        last -= 1  # "..., and when sending messages" means nothing without what follows
+    while first > 0 and spans[last][1] - spans[first - 1][0] <= MAX_TEXT_CHARS:
+        first -= 1
+    piece = text[spans[first][0] : spans[last][1]]
+    if piece.count("(") > piece.count(")"):
+        piece = piece[: piece.rfind("(")]
+    return piece.rstrip(" ,;:-")
+
+
+def quote_of(sentence: Sentence, cue_start: int) -> str:
+    """An exact excerpt of the message around the cue: the sentence, or a window of it."""
+    raw = sentence.raw
+    if len(raw) <= MAX_QUOTE_CHARS:
+        return raw
+    cue = sentence.body_start - sentence.start + cue_start
+    cuts = [0, *(m.end() for m in _CLAUSE.finditer(raw))]
+    begin = max((c for c in cuts if c <= cue), default=0)
+    if cue - begin > MAX_QUOTE_CHARS // 2:
+        begin = cue
+    end = min(len(raw), begin + MAX_QUOTE_CHARS)
+    if end < len(raw):
+        space = raw.rfind(" ", begin, end)
+        end = space if space > begin else end
+    return raw[begin:end].strip()

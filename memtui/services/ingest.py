@@ -1,0 +1,230 @@
+"""Ingest: read transcripts from their cursors, extract candidates, store both at once.
+
+Exactly once: a file's cursor is saved in the same transaction as the candidates its new
+messages produced, so a run killed at any moment either stored a read whole or not at all.
+A sighting already recorded at the same place is recognised by the curation core as well, so
+a file read again from the start (it shrank, or its beginning changed) adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
+from memtui.core.settings import Settings
+from memtui.core.transcripts import MINED, ReadResult, Skipped
+from memtui.extract import Extractor, Proposal, RuleExtractor
+from memtui.services import curate
+from memtui.sources.base import Source
+from memtui.sources.registry import (
+    Root,
+    default_roots,
+    detect,
+    named_source,
+    plan,
+    source_named,
+)
+from memtui.store import cursors
+from memtui.store.database import Database
+
+MAX_ATTEMPTS = 3
+"""How often a file is read again when another process advanced its cursor meanwhile."""
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What reading one transcript did."""
+
+    path: str
+    tool: str
+    bytes_read: int = 0
+    messages: int = 0
+    human: int = 0
+    created: int = 0
+    merged: int = 0
+    suppressed: int = 0
+    already: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    restarted: bool = False
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class ScanSummary:
+    """The totals of a scan, and every problem worth telling."""
+
+    files: int = 0
+    bytes_read: int = 0
+    messages: int = 0
+    human: int = 0
+    created: int = 0
+    merged: int = 0
+    suppressed: int = 0
+    already: int = 0
+    restarted: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, result: FileResult) -> None:
+        """Count one file's result in."""
+        self.files += 1
+        if result.error is not None:
+            self.errors.append((result.path, result.error))
+            return
+        self.bytes_read += result.bytes_read
+        self.messages += result.messages
+        self.human += result.human
+        self.created += result.created
+        self.merged += result.merged
+        self.suppressed += result.suppressed
+        self.already += result.already
+        self.restarted += result.restarted
+        self.skipped.extend(result.skipped)
+
+
+Progress = Callable[[int, int, FileResult, ScanSummary], None]
+"""Called after each file: (files done, files planned, the file's result, totals so far)."""
+
+
+def roots_for(
+    settings: Settings,
+    paths: Sequence[Path] = (),
+    tool: str | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+    system: str | None = None,
+) -> list[Root]:
+    """Where to look: the paths given (with the tool forced if named), else every default
+    root of every tool plus the roots of the config file."""
+    forced = source_named(tool) if tool else None
+    if paths:
+        return [Root(path.expanduser().resolve(), forced, "command line") for path in paths]
+    env = os.environ if env is None else env
+    found = default_roots(env, home or Path.home(), system or platform.system())
+    if forced is not None:
+        found = [root for root in found if root.source is forced]
+    found += [
+        Root(path, source_named(name) if name else forced, "config")
+        for path, name in settings.extra_roots
+    ]
+    return found
+
+
+def candidate(proposal: Proposal) -> NewCandidate:
+    """The store's candidate for an extractor's proposal, with its evidence."""
+    message = proposal.message
+    timestamp = message.timestamp
+    if timestamp is not None and timestamp.tzinfo is None:
+        timestamp = timestamp.astimezone()
+    return NewCandidate(
+        text=proposal.text,
+        kind=proposal.kind,
+        scope=proposal.scope,
+        project=message.project,
+        confidence=proposal.confidence,
+        evidence=NewEvidence(
+            tool=message.tool,
+            path=message.path,
+            line=message.line,
+            index=message.index,
+            message_id=message.message_id,
+            session_id=message.session_id,
+            timestamp=timestamp,
+            quote=proposal.quote,
+            rule=proposal.rule,
+            confidence=proposal.confidence,
+        ),
+    )
+
+
+def ingest_file(
+    db: Database, path: Path, source: Source, extractor: Extractor | None = None
+) -> FileResult:
+    """Read what is new in one transcript and store its candidates with its new cursor."""
+    extractor = extractor or RuleExtractor()
+    key = str(path)
+    result = FileResult(key, source.tool)
+    for _ in range(MAX_ATTEMPTS):
+        with db.read() as session:
+            state = cursors.load(session, key)
+        try:
+            read = source.read(path, state, human_only=True)
+        except OSError as exc:
+            result.error = exc.strerror or str(exc)
+            return result
+        except UnicodeDecodeError:
+            result.error = "not text in the encoding this tool writes"
+            return result
+        proposals = extractor.propose(read.messages)
+        with curate.proposing(db) as proposer:
+            if cursors.load(proposer.session, key) != state:
+                continue  # another memtui read this file meanwhile: start over from its cursor
+            outcomes = [proposer.add(candidate(p)).outcome for p in proposals]
+            cursors.save(
+                proposer.session,
+                key,
+                source.tool,
+                read.state,
+                skipped=len(read.skipped),
+                messages=len(read.messages),
+            )
+        _count(result, read, state.offset, outcomes)
+        return result
+    result.error = "another memtui kept reading this file at the same time; try again"
+    return result
+
+
+def _count(
+    result: FileResult, read: ReadResult, previous_offset: int, outcomes: list[AddOutcome]
+) -> None:
+    result.bytes_read = read.state.offset - (0 if read.restarted else previous_offset)
+    result.messages = len(read.messages)
+    result.human = sum(m.author in MINED for m in read.messages)
+    result.created = outcomes.count(AddOutcome.CREATED)
+    result.merged = outcomes.count(AddOutcome.MERGED)
+    result.suppressed = outcomes.count(AddOutcome.SUPPRESSED)
+    result.already = outcomes.count(AddOutcome.ALREADY_SEEN)
+    result.skipped = read.skipped
+    result.restarted = read.restarted
+
+
+def scan(
+    db: Database,
+    roots: Sequence[Root],
+    *,
+    extractor: Extractor | None = None,
+    progress: Progress | None = None,
+) -> ScanSummary:
+    """Ingest every transcript below the roots; a file that fails is reported, not fatal."""
+    extractor = extractor or RuleExtractor()
+    targets = plan(roots)
+    summary = ScanSummary()
+    planned = {path for path, _ in targets}
+    for root in roots:
+        if root.origin == "command line" and root.path.is_file() and root.path not in planned:
+            summary.errors.append(
+                (str(root.path), "not a transcript of a tool memtui knows (name one with --tool)")
+            )
+    for done, (path, source) in enumerate(targets, start=1):
+        result = ingest_file(db, path, source, extractor)
+        summary.add(result)
+        if progress is not None:
+            progress(done, len(targets), result, summary)
+    return summary
+
+
+def source_for(path: Path, roots: Sequence[Root]) -> Source | None:
+    """The source that reads a file that changed below one of the roots, if any."""
+    for root in roots:
+        inside = path == root.path or root.path in path.parents
+        if not inside:
+            continue
+        if root.source is not None:
+            return root.source if (path == root.path or root.source.is_transcript(path)) else None
+        return detect(path) if path == root.path else named_source(path)
+    return None

@@ -1,0 +1,118 @@
+"""Every source memtui knows, how to find their transcripts, and how to tell a file's tool."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from memtui.core.errors import InvalidInputError
+from memtui.sources.aider import AiderSource
+from memtui.sources.base import Source
+from memtui.sources.claude_code import ClaudeCodeSource
+from memtui.sources.cline import ClineSource
+from memtui.sources.codex import CodexSource
+from memtui.sources.cursor import CursorSource
+from memtui.sources.gemini import GeminiSource
+from memtui.sources.opencode import OpenCodeSource
+
+SOURCES: tuple[Source, ...] = (
+    ClaudeCodeSource(),
+    CodexSource(),
+    ClineSource(),
+    GeminiSource(),
+    AiderSource(),
+    CursorSource(),
+    OpenCodeSource(),
+)
+BY_TOOL: dict[str, Source] = {source.tool: source for source in SOURCES}
+SNIFF_BYTES = 64 * 1024
+PRUNED = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", "target"})
+"""Folders never walked into when looking for transcripts below a folder the user named."""
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    """A place to look for transcripts: a folder or a file, for one tool or for any."""
+
+    path: Path
+    source: Source | None
+    """None: detect each file's tool."""
+    origin: str
+    """`default` (where the tool keeps them), `config` or `command line`."""
+
+
+def source_named(name: str) -> Source:
+    """The source of a tool, by its command-line name."""
+    try:
+        return BY_TOOL[name.strip().lower()]
+    except KeyError:
+        valid = ", ".join(BY_TOOL)
+        raise InvalidInputError(f"unknown tool {name!r}; use one of: {valid}") from None
+
+
+def default_roots(env: Mapping[str, str], home: Path, system: str) -> list[Root]:
+    """Where each tool keeps its transcripts on this machine (existing or not)."""
+    return [
+        Root(path, source, "default")
+        for source in SOURCES
+        for path in source.roots(env, home, system)
+    ]
+
+
+def detect(path: Path) -> Source | None:
+    """The tool a file belongs to, from its name and first bytes; None if no source claims it."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return None
+    named = [s for s in SOURCES if s.is_transcript(path)]
+    if not named and b"\x00" in head:
+        return None  # binary, and not named like any tool's transcript
+    for source in named + [s for s in SOURCES if s not in named]:
+        if source.sniff(path, head):
+            return source
+    return None
+
+
+def named_source(path: Path) -> Source | None:
+    """The source whose transcripts are named like this file, if any."""
+    return next((s for s in SOURCES if s.is_transcript(path)), None)
+
+
+def walk(folder: Path) -> Iterator[Path]:
+    """Every file below a folder, in a stable order, without entering PRUNED folders."""
+    for current, folders, files in os.walk(folder, onerror=None):
+        folders[:] = sorted(f for f in folders if f not in PRUNED)
+        for name in sorted(files):
+            yield Path(current, name)
+
+
+def transcripts(root: Root) -> Iterator[tuple[Path, Source]]:
+    """The transcripts at a root, each with the source that reads it."""
+    if root.path.is_file():
+        source = root.source or detect(root.path)
+        if source is not None:
+            yield root.path, source
+        return
+    if not root.path.is_dir():
+        return
+    for path in walk(root.path):
+        if root.source is not None:
+            if root.source.is_transcript(path):
+                yield path, root.source
+            continue
+        named = named_source(path)
+        if named is not None:
+            yield path, named
+
+
+def plan(roots: Sequence[Root]) -> list[tuple[Path, Source]]:
+    """Every transcript below the roots, once each, in a stable order."""
+    seen: dict[Path, Source] = {}
+    for root in roots:
+        for path, source in transcripts(root):
+            seen.setdefault(path.resolve(), source)
+    return sorted(seen.items(), key=lambda item: str(item[0]))

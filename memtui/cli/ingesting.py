@@ -95,5 +95,5 @@ def sources(args: argparse.Namespace, settings: Settings, database: Database) ->
     if args.json:
         emit_json([entry.to_json() for entry in report])
     else:
-        print(render.sources(report, home=Path.home()))
+        print(render.sources(report, home=Path.home(), every=args.all))
     return 0

@@ -131,7 +131,8 @@ def build_parser() -> Parser:
     watch.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     watch.add_argument("--tool", help=f"read PATHs as this tool's: {tools}")
 
-    command("sources", "list where memtui looks for transcripts and what it has read there")
+    listing = command("sources", "list where memtui looks for transcripts and what it has read")
+    listing.add_argument("--all", action="store_true", help="also the places that do not exist")
 
     db = command("db", "migrate the database or print its revision", json=False)
     db.add_argument("action", choices=["upgrade", "current"])

@@ -175,8 +175,11 @@ def doctor(report: DoctorReport) -> str:
         counts = ", ".join(f"{n} {status.value}" for status, n in report.counts.items())
         lines.append(f"memories  {counts}")
     for tool, path, exists, found in report.roots:
-        state = f"{found} transcript(s)" if exists else "not there"
-        lines.append(f"source    {tool:<12} {path}  ({state})")
+        if exists:
+            lines.append(f"source    {tool:<12} {path}  ({found} transcript(s))")
+    absent = sorted({t for t, _, e, _ in report.roots} - {t for t, _, e, _ in report.roots if e})
+    if absent:
+        lines.append(f"source    not found here: {', '.join(absent)}")
     lines += [f"problem   {p}" for p in report.problems]
     lines.append("All good." if report.healthy else "Something needs attention (see above).")
     return "\n".join(lines)
@@ -240,10 +243,11 @@ def file_line(result: FileResult) -> str:
     return f"{result.tool}  {result.path}: {', '.join(parts)}"
 
 
-def sources(report: Sequence[RootReport], *, home: Path) -> str:
-    """Where memtui looks, tool by tool."""
+def sources(report: Sequence[RootReport], *, home: Path, every: bool = False) -> str:
+    """Where memtui looks, tool by tool: the places found (all of them with `every`)."""
+    shown = [e for e in report if every or e.exists]
     lines = [f"{'TOOL':<12} {'FILES':>6} {'READ':>6} {'MESSAGES':>9}  WHERE"]
-    for entry in report:
+    for entry in shown:
         where = entry.path.replace(str(home), "~", 1)
         if not entry.exists:
             where += "  (not there)"
@@ -253,5 +257,14 @@ def sources(report: Sequence[RootReport], *, home: Path) -> str:
             where += f"  [{entry.skipped} skipped]"
         lines.append(
             f"{entry.tool:<12} {entry.files:>6} {entry.read:>6} {entry.messages:>9}  {where}"
+        )
+    if not shown:
+        lines = ["No agent transcripts found on this machine."]
+    found = {e.tool for e in report if e.exists}
+    missing = sorted({e.tool for e in report} - found)
+    if missing and not every:
+        lines.append(
+            f"Not found here: {', '.join(missing)}  (`memtui sources --all` lists every place "
+            "looked; add others as [[sources.roots]] in the config file)"
         )
     return "\n".join(lines)

@@ -21,10 +21,10 @@ from memtui.extract import Extractor, Proposal, RuleExtractor
 from memtui.services import curate
 from memtui.sources.base import Source
 from memtui.sources.registry import (
+    SOURCES,
     Root,
     default_roots,
     detect,
-    named_source,
     plan,
     source_named,
 )
@@ -218,13 +218,16 @@ def scan(
     return summary
 
 
-def source_for(path: Path, roots: Sequence[Root]) -> Source | None:
-    """The source that reads a file that changed below one of the roots, if any."""
+def transcript_of(changed: Path, roots: Sequence[Root]) -> tuple[Path, Source] | None:
+    """The transcript (and its source) that a changed file below one of the roots belongs to."""
     for root in roots:
-        inside = path == root.path or root.path in path.parents
-        if not inside:
-            continue
-        if root.source is not None:
-            return root.source if (path == root.path or root.source.is_transcript(path)) else None
-        return detect(path) if path == root.path else named_source(path)
+        for source in [root.source] if root.source is not None else SOURCES:
+            target = source.transcript_for(changed)
+            if target is not None and (target == root.path or root.path in target.parents):
+                return target, source
+        inside = changed == root.path or root.path in changed.parents
+        if inside and root.source is None and root.origin != "default":
+            found = detect(changed)
+            if found is not None:
+                return changed, found
     return None

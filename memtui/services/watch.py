@@ -5,14 +5,16 @@ Headless: `memtui watch` runs it in the foreground; the app runs the same loop i
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import watchfiles
 
 from memtui.extract import Extractor, RuleExtractor
-from memtui.services.ingest import FileResult, ingest_file, source_for
+from memtui.services.ingest import FileResult, ingest_file, transcript_of
 from memtui.sources.base import Source
 from memtui.sources.registry import Root, plan
 from memtui.store.database import Database
@@ -23,11 +25,12 @@ agent reaches the inbox well within a quarter of a second."""
 
 
 def watched_folders(roots: Sequence[Root]) -> list[Path]:
-    """The existing folders to watch: each root folder, or the folder holding a root file."""
-    folders = {root.path if root.path.is_dir() else root.path.parent for root in roots}
-    existing = sorted(f for f in folders if f.is_dir())
+    """The folders to watch: each existing root folder, and the folder of each existing root
+    file. A root that does not exist is not watched (nor its parent: that may be a home)."""
+    folders = {root.path for root in roots if root.path.is_dir()}
+    folders |= {root.path.parent for root in roots if root.path.is_file()}
     # A folder inside another watched folder is covered by it (watching is recursive).
-    return [f for f in existing if not any(p in f.parents for p in existing)]
+    return sorted(f for f in folders if not any(p in f.parents for p in folders))
 
 
 IDLE_MS = 200
@@ -36,8 +39,9 @@ IDLE_MS = 200
 
 def changed_transcripts(
     roots: Sequence[Root], stop: threading.Event, on_ready: Callable[[], None] | None = None
-) -> Iterator[list[tuple[Path, Source]]]:
-    """Batches of transcripts that changed, until `stop` is set.
+) -> Iterator[dict[Path, Source]]:
+    """The transcripts that changed, turn after turn (an empty turn when nothing did), until
+    `stop` is set.
 
     `on_ready` is called once the folders are being watched: a change made after it is seen.
     """
@@ -58,14 +62,12 @@ def changed_transcripts(
             on_ready = None
         batch: dict[Path, Source] = {}
         for change, name in changes:
-            if change == watchfiles.Change.deleted:
+            if change == watchfiles.Change.deleted and not name.endswith("-wal"):
                 continue
-            path = Path(name)
-            source = source_for(path, roots)
-            if source is not None and path.is_file():
-                batch[path] = source
-        if batch:
-            yield sorted(batch.items(), key=lambda item: str(item[0]))
+            found = transcript_of(Path(name), roots)
+            if found is not None and found[0].is_file():
+                batch[found[0]] = found[1]
+        yield batch
 
 
 def follow(
@@ -80,16 +82,26 @@ def follow(
     """Ingest every change below the roots as it happens, until `stop` is set.
 
     Once the watches are in place, every transcript is read up to date a first time: what was
-    written before the watching began is not left waiting for the file's next change.
+    written before the watching began is not left waiting for the file's next change. A
+    transcript whose source reads slowly (min_interval) is read at most that often: changes
+    in between wait for the next turn.
     """
     extractor = extractor or RuleExtractor()
+    last_read: dict[Path, float] = {}
+    waiting: dict[Path, Source] = {}
 
     def catch_up() -> None:
         for path, source in plan(roots):
             on_file(ingest_file(db, path, source, extractor))
+            last_read[path] = time.monotonic()
         if on_ready is not None:
             on_ready()
 
     for batch in changed_transcripts(roots, stop, catch_up):
-        for path, source in batch:
+        waiting.update(batch)
+        for path, source in sorted(waiting.items(), key=lambda item: str(item[0])):
+            if time.monotonic() - last_read.get(path, -math.inf) < source.min_interval:
+                continue
+            del waiting[path]
             on_file(ingest_file(db, path, source, extractor))
+            last_read[path] = time.monotonic()

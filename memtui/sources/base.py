@@ -33,6 +33,14 @@ class Source(ABC):
     """The tool's name on the command line (`claude-code`, `codex`, ...)."""
     label: ClassVar[str]
     """The tool's name for people (`Claude Code`, `Codex CLI`, ...)."""
+    min_interval: ClassVar[float] = 0.0
+    """Seconds the watcher waits between two reads of one transcript: more than zero for
+    sources whose every read is costly (a copy of a whole database)."""
+
+    def transcript_for(self, changed: Path) -> Path | None:
+        """The transcript a changed file belongs to: itself for most tools; a database for its
+        `-wal` file. None if the change is not this tool's."""
+        return changed if self.is_transcript(changed) else None
 
     @abstractmethod
     def roots(self, env: Mapping[str, str], home: Path, system: str) -> list[Path]:

@@ -733,6 +733,13 @@ class CursorSource(Source):
             return False
         return path.parent.name == "globalStorage" or path.parent.parent.name == "workspaceStorage"
 
+    min_interval: ClassVar[float] = 2.0  # each read copies the database
+
+    def transcript_for(self, changed: Path) -> Path | None:
+        """Cursor commits to `state.vscdb-wal` between checkpoints: that is a change of the db."""
+        database = changed.with_name(changed.name.removesuffix("-wal"))
+        return database if self.is_transcript(database) else None
+
     def sniff(self, path: Path, head: bytes) -> bool:
         return path.name == DB_NAME and head.startswith(SQLITE_HEADER)
 

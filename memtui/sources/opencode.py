@@ -438,6 +438,16 @@ def data_dir(env: Mapping[str, str], home: Path) -> Path:
     return base / "opencode"
 
 
+def _session_of_part(part: Path) -> str | None:
+    """The `sessionID` a part file names, if it can be read."""
+    try:
+        data = json.loads(part.read_bytes())
+    except (OSError, ValueError):
+        return None
+    session_id = data.get("sessionID") if isinstance(data, dict) else None
+    return session_id if isinstance(session_id, str) and "/" not in session_id else None
+
+
 def is_store_session(path: Path) -> bool:
     """`storage/session/<projectID>/<sessionID>.json` (not the 0.x `session/info/` copies)."""
     return (
@@ -467,6 +477,28 @@ class OpenCodeSource(Source):
 
     def is_transcript(self, path: Path) -> bool:
         return bool(DB_NAME.fullmatch(path.name)) or is_store_session(path)
+
+    min_interval: ClassVar[float] = 2.0  # a read of opencode.db copies the database
+
+    def transcript_for(self, changed: Path) -> Path | None:
+        """The database for its `-wal`; in the JSON store, the session a message or part is of."""
+        if DB_NAME.fullmatch(changed.name.removesuffix("-wal")):
+            return changed.with_name(changed.name.removesuffix("-wal"))
+        if self.is_transcript(changed):
+            return changed
+        if changed.suffix != ".json" or changed.parent.parent.parent.name != "storage":
+            return None
+        storage = changed.parent.parent.parent
+        session_id: str | None
+        if changed.parent.parent.name == "message":  # message/<sessionID>/<messageID>.json
+            session_id = changed.parent.name
+        elif changed.parent.parent.name == "part":  # part/<messageID>/<partID>.json
+            session_id = _session_of_part(changed)
+        else:
+            return None
+        if session_id is None:
+            return None
+        return next((storage / "session").glob(f"*/{session_id}.json"), None)
 
     def sniff(self, path: Path, head: bytes) -> bool:
         if head.startswith(SQLITE_HEADER):

@@ -91,7 +91,12 @@ def walk(folder: Path) -> Iterator[Path]:
 
 
 def transcripts(root: Root) -> Iterator[tuple[Path, Source]]:
-    """The transcripts at a root, each with the source that reads it."""
+    """The transcripts at a root, each with the source that reads it.
+
+    Below a tool's own folders a transcript is known by its name and place. In a folder a
+    person named (on the command line or in the config), files are also recognised by their
+    content, so exported or renamed transcripts are found too.
+    """
     if root.path.is_file():
         source = root.source or detect(root.path)
         if source is not None:
@@ -99,14 +104,24 @@ def transcripts(root: Root) -> Iterator[tuple[Path, Source]]:
         return
     if not root.path.is_dir():
         return
+    by_content = root.origin != "default"
     for path in walk(root.path):
         if root.source is not None:
-            if root.source.is_transcript(path):
+            if root.source.is_transcript(path) or (by_content and _sniffs(root.source, path)):
                 yield path, root.source
             continue
-        named = named_source(path)
-        if named is not None:
-            yield path, named
+        found = named_source(path) or (detect(path) if by_content else None)
+        if found is not None:
+            yield path, found
+
+
+def _sniffs(source: Source, path: Path) -> bool:
+    """Whether a file's first bytes look like this source's transcripts."""
+    try:
+        with path.open("rb") as handle:
+            return source.sniff(path, handle.read(SNIFF_BYTES))
+    except OSError:
+        return False
 
 
 def plan(roots: Sequence[Root]) -> list[tuple[Path, Source]]:

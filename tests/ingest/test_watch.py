@@ -52,6 +52,7 @@ def test_watched_folders_are_the_outermost_existing_ones(tmp_path: Path) -> None
     (outer / "b").mkdir(parents=True)
     file_root = tmp_path / "c" / "state.vscdb"
     file_root.parent.mkdir()
+    file_root.touch()
     roots = [
         Root(outer, None, "config"),
         Root(outer / "b", None, "config"),

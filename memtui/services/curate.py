@@ -7,9 +7,9 @@ the newest operation a person made that is not undone yet and replays its events
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,6 +72,25 @@ class ScopeChange:
     project: str | None = None
 
 
+class MemoryState(Protocol):
+    """What the event log records of a memory (an ORM row, or the bulk proposer's view)."""
+
+    id: int
+    text: str
+    kind: Kind
+    status: Status
+    scope: Scope
+    project_id: int | None
+    confidence: float
+    locked: bool
+    revision: int
+
+
+def rank(memory: MemoryState) -> tuple[int, bool, int]:
+    """Which of the memories holding a statement it joins: the lowest rank."""
+    return MATCH_PREFERENCE[memory.status], memory.scope != Scope.PROJECT, memory.id
+
+
 def combine_confidence(current: float, new: float) -> float:
     """Confidence after one more independent sighting (noisy-or), below certainty."""
     if current >= 1.0:
@@ -79,7 +98,7 @@ def combine_confidence(current: float, new: float) -> float:
     return min(MAX_CONFIDENCE, round(1 - (1 - current) * (1 - new), 4))
 
 
-class _Tx:
+class Tx:
     """One action in progress: its session, its Operation row, and the events it writes.
 
     The Operation row is written with the first event, so an action that changes nothing
@@ -92,6 +111,8 @@ class _Tx:
         self.actor = actor
         self.undoable = undoable
         self._operation: Operation | None = None
+        self._roots: dict[int, str] = {}
+        """Project roots by id, as far as this action has met them."""
 
     @property
     def operation(self) -> Operation:
@@ -108,13 +129,28 @@ class _Tx:
         """The id of the project with this root path, created on first use."""
         if root is None:
             return None
+        for known_id, known_root in self._roots.items():
+            if known_root == root:
+                return known_id
         found = self.session.scalar(select(Project.id).where(Project.root == root))
-        if found is not None:
-            return found
-        project = Project(root=root)
-        self.session.add(project)
-        self.session.flush()
-        return project.id
+        if found is None:
+            project = Project(root=root)
+            self.session.add(project)
+            self.session.flush()
+            found = project.id
+        self._roots[found] = root
+        return found
+
+    def project_root(self, project_id: int | None) -> str | None:
+        """The root path of a project id."""
+        if project_id is None:
+            return None
+        if project_id not in self._roots:
+            root = queries.project_root(self.session, project_id)
+            if root is None:
+                return None
+            self._roots[project_id] = root
+        return self._roots[project_id]
 
     def memory(self, memory_id: int) -> Memory:
         """The memory row, or NotFoundError."""
@@ -123,14 +159,14 @@ class _Tx:
             raise NotFoundError(f"no memory with id {memory_id}")
         return memory
 
-    def snapshot(self, memory: Memory) -> JSONDict:
+    def snapshot(self, memory: MemoryState) -> JSONDict:
         """The memory's state as the event log records it."""
         return {
             "text": memory.text,
             "kind": memory.kind.value,
             "status": memory.status.value,
             "scope": memory.scope.value,
-            "project": queries.project_root(self.session, memory.project_id),
+            "project": self.project_root(memory.project_id),
             "project_id": memory.project_id,
             "confidence": memory.confidence,
             "locked": memory.locked,
@@ -146,7 +182,6 @@ class _Tx:
         added: dict[str, list[int]] | None = None,
     ) -> None:
         """Append an event: `before` as given, `after` taken now, plus rows the action added."""
-        self.session.flush()
         after = self.snapshot(memory)
         if added:
             after["added"] = added
@@ -162,6 +197,11 @@ class _Tx:
 
     def add_evidence(self, memory: Memory, evidence: NewEvidence) -> int:
         """Attach an evidence row to a memory; return its id."""
+        row = self._evidence(memory, evidence)
+        self.session.flush()
+        return row.id
+
+    def _evidence(self, memory: Memory, evidence: NewEvidence) -> Evidence:
         row = Evidence(
             memory_id=memory.id,
             tool=evidence.tool,
@@ -176,20 +216,17 @@ class _Tx:
             confidence=evidence.confidence,
         )
         self.session.add(row)
+        return row
+
+    def add_revision(self, memory: Memory) -> int:
+        """Record the memory's current text, kind and scope as its next revision; its id."""
+        row = self._revision(memory)
         self.session.flush()
         return row.id
 
-    def add_revision(self, memory: Memory) -> int:
-        """Record the memory's current text, kind and scope as its next revision."""
-        memory.revision = 1 + (
-            self.session.scalar(
-                select(Revision.number)
-                .where(Revision.memory_id == memory.id)
-                .order_by(Revision.number.desc())
-                .limit(1)
-            )
-            or 0
-        )
+    def _revision(self, memory: Memory) -> Revision:
+        # memory.revision is always the number of its latest revision (undo puts both back).
+        memory.revision += 1
         row = Revision(
             memory_id=memory.id,
             number=memory.revision,
@@ -200,8 +237,7 @@ class _Tx:
             project_id=memory.project_id,
         )
         self.session.add(row)
-        self.session.flush()
-        return row.id
+        return row
 
     def create(
         self,
@@ -226,8 +262,8 @@ class _Tx:
         )
         self.session.add(memory)
         self.session.flush()
-        self.add_revision(memory)
-        self.add_evidence(memory, evidence)
+        self._revision(memory)
+        self._evidence(memory, evidence)
         self.log(memory, Action.CREATED, None)
         return memory
 
@@ -247,12 +283,7 @@ class _Tx:
             .where(Memory.status.in_(list(MATCH_PREFERENCE)))
             .distinct()
         ).all()
-        if not matches:
-            return None
-        return min(
-            matches,
-            key=lambda m: (MATCH_PREFERENCE[m.status], m.scope != Scope.PROJECT, m.id),
-        )
+        return min(matches, key=rank, default=None)
 
     def revise(
         self,
@@ -303,86 +334,12 @@ def _require_unlocked(memory: Memory, doing: str) -> None:
         )
 
 
-def add_candidate_in(tx: _Tx, candidate: NewCandidate) -> AddResult:
-    """Propose a statement inside an open action (ingest batches a file's candidates in one)."""
-    recorded = _recorded_at(tx.session, candidate.text, candidate.evidence)
-    if recorded is not None:
-        return AddResult(recorded, AddOutcome.ALREADY_SEEN)
-    same = tx.find_same(candidate.text, candidate.project)
-    if same is None:
-        memory = tx.create(
-            candidate.text,
-            candidate.kind,
-            Status.PENDING,
-            candidate.scope,
-            candidate.project,
-            candidate.confidence,
-            candidate.evidence,
-        )
-        return AddResult(memory.id, AddOutcome.CREATED)
-
-    before = tx.snapshot(same)
-    evidence_id = tx.add_evidence(same, candidate.evidence)
-    same.confidence = combine_confidence(same.confidence, candidate.confidence)
-    same.updated_at = utcnow()
-    tx.log(same, Action.MERGED, before, added={"evidence": [evidence_id]})
-    outcome = AddOutcome.SUPPRESSED if same.status == Status.REJECTED else AddOutcome.MERGED
-    return AddResult(same.id, outcome)
-
-
-def _recorded_at(session: Session, text: str, evidence: NewEvidence) -> int | None:
-    """The memory holding this statement that already has evidence from exactly this place.
-
-    A place is the message id where the tool gives one (the same message read from another
-    file, such as a Codex rollout compressed to `.zst`, is the same place), else the file and
-    the line or index. Any status counts: a file read again from its start must not propose
-    afresh a statement that was superseded or deprecated since it was first read there.
-    """
-    if evidence.tool == MANUAL_TOOL or evidence.path is None:
-        return None
-    if evidence.message_id is not None:
-        place = [Evidence.message_id == evidence.message_id]
-    else:
-        place = [
-            Evidence.path == evidence.path,
-            Evidence.message_id.is_(None),
-            Evidence.line.is_(None) if evidence.line is None else Evidence.line == evidence.line,
-            Evidence.msg_index.is_(None)
-            if evidence.index is None
-            else Evidence.msg_index == evidence.index,
-        ]
-    return session.scalar(
-        select(Evidence.memory_id)
-        .join(Revision, Revision.memory_id == Evidence.memory_id)
-        .where(Revision.key == statement_key(text), Evidence.tool == evidence.tool, *place)
-        .order_by(Evidence.memory_id.desc())
-        .limit(1)
-    )
-
-
-class Proposer:
-    """Candidates proposed inside one open transaction (ingest adds a file's worth at once)."""
-
-    def __init__(self, session: Session, actor: str) -> None:
-        self.session = session
-        self._tx = _Tx(session, "propose", actor, undoable=False)
-
-    def add(self, candidate: NewCandidate) -> AddResult:
-        """Propose one statement: a new pending memory, or one more sighting of a known one."""
-        return add_candidate_in(self._tx, candidate)
-
-
-@contextmanager
-def proposing(db: Database, *, actor: str = "ingest") -> Iterator[Proposer]:
-    """One transaction for a batch of candidates; commit when the block ends."""
-    with db.write() as session:
-        yield Proposer(session, actor)
-
-
 def add_candidate(db: Database, candidate: NewCandidate, *, actor: str = "ingest") -> AddResult:
     """Propose one statement: a new pending memory, or one more sighting of a known one."""
-    with db.write() as session:
-        return add_candidate_in(_Tx(session, "propose", actor, undoable=False), candidate)
+    from memtui.services.propose import proposing
+
+    with proposing(db, actor=actor) as proposer:
+        return proposer.add(candidate)
 
 
 def add_belief(
@@ -403,7 +360,7 @@ def add_belief(
         raise InvalidInputError("a project-scoped belief needs the project's path")
     evidence = NewEvidence(tool=MANUAL_TOOL, quote=text, confidence=1.0, timestamp=utcnow())
     with db.write() as session:
-        tx = _Tx(session, "add", actor, undoable=True)
+        tx = Tx(session, "add", actor, undoable=True)
         same = tx.find_same(text, scope.project)
         if same is None:
             memory = tx.create(
@@ -439,7 +396,7 @@ def confirm(
 ) -> MemoryRecord:
     """Make a candidate (or a rejected statement, on second thought) a belief, optionally edited."""
     with db.write() as session:
-        tx = _Tx(session, "confirm", actor, undoable=True)
+        tx = Tx(session, "confirm", actor, undoable=True)
         memory = tx.memory(memory_id)
         _require(memory, Status.PENDING, Status.REJECTED, doing="confirm")
         before = tx.snapshot(memory)
@@ -463,7 +420,7 @@ def _apply(
 ) -> MemoryRecord:
     """An action on one memory in status `allowed` that `change` makes in place."""
     with db.write() as session:
-        tx = _Tx(session, command, actor, undoable=True)
+        tx = Tx(session, command, actor, undoable=True)
         memory = tx.memory(memory_id)
         _require(memory, allowed, doing=command)
         before = tx.snapshot(memory)
@@ -551,7 +508,7 @@ def edit(
 ) -> MemoryRecord:
     """Change a candidate's or a belief's text, kind or scope, as a new revision."""
     with db.write() as session:
-        tx = _Tx(session, "edit", actor, undoable=True)
+        tx = Tx(session, "edit", actor, undoable=True)
         memory = tx.memory(memory_id)
         _require(memory, *LIVE, doing="edit")
         _require_unlocked(memory, "edit")
@@ -581,7 +538,7 @@ def supersede(
     if (new_id is None) == (text is None):
         raise InvalidInputError("supersede needs either the id of the replacement or its text")
     with db.write() as session:
-        tx = _Tx(session, "supersede", actor, undoable=True)
+        tx = Tx(session, "supersede", actor, undoable=True)
         old = tx.memory(old_id)
         _require(old, Status.CONFIRMED, doing="supersede")
         _require_unlocked(old, "supersede")
@@ -615,7 +572,7 @@ def supersede(
         return queries.get_memory(session, new.id)
 
 
-def _promote(tx: _Tx, memory: Memory, kind: Kind | None, evidence: NewEvidence | None) -> Memory:
+def _promote(tx: Tx, memory: Memory, kind: Kind | None, evidence: NewEvidence | None) -> Memory:
     """Make a memory a confirmed belief, as a replacement, with the kind and evidence given."""
     before = tx.snapshot(memory)
     added = {"evidence": [tx.add_evidence(memory, evidence)]} if evidence is not None else {}
@@ -664,7 +621,7 @@ def undo(db: Database, *, actor: str = USER) -> UndoResult:
         ).first()
         if target is None:
             raise NothingToUndoError("nothing to undo")
-        tx = _Tx(session, "undo", actor, undoable=False)
+        tx = Tx(session, "undo", actor, undoable=False)
         tx.operation.undoes_id = target.id
         events = session.scalars(
             select(Event).where(Event.operation_id == target.id).order_by(Event.id.desc())

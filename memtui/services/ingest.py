@@ -18,7 +18,7 @@ from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
 from memtui.core.settings import Settings
 from memtui.core.transcripts import MINED, ReadResult, Skipped
 from memtui.extract import Extractor, Proposal, RuleExtractor
-from memtui.services import curate
+from memtui.services.propose import proposing
 from memtui.sources.base import Source
 from memtui.sources.registry import (
     SOURCES,
@@ -161,10 +161,10 @@ def ingest_file(
             result.error = "not text in the encoding this tool writes"
             return result
         proposals = extractor.propose(read.messages)
-        with curate.proposing(db) as proposer:
+        with proposing(db) as proposer:
             if cursors.load(proposer.session, key) != state:
                 continue  # another memtui read this file meanwhile: start over from its cursor
-            outcomes = [proposer.add(candidate(p)).outcome for p in proposals]
+            outcomes = [r.outcome for r in proposer.add_many([candidate(p) for p in proposals])]
             cursors.save(
                 proposer.session,
                 key,

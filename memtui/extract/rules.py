@@ -54,10 +54,12 @@ class Rule:
     gate: tuple[str, ...] = ()
     """Lowercase pieces of words one of which every sentence the rule fires on holds: a
     cheap test that spares the rule's expressions most sentences."""
+    gate_pattern: re.Pattern[str] | None = None
+    """The gate as one compiled alternation: the test runs in C, not a Python loop."""
 
     def detect(self, sentence: Sentence, context: Context) -> Hit | None:
         """Where the rule fires in the sentence, or None."""
-        if self.gate and not any(piece in sentence.lower for piece in self.gate):
+        if self.gate_pattern is not None and not self.gate_pattern.search(sentence.lower):
             return None
         return self.test(sentence, context)
 
@@ -76,7 +78,8 @@ def rule(name: str, kind: Kind, confidence: float, gate: str = "") -> Callable[[
     def register(detect: Detect) -> Detect:
         doc = (detect.__doc__ or name).strip().splitlines()[0]
         pieces = tuple(piece for piece in gate.split("|") if piece)
-        RULES.append(Rule(name, kind, confidence, doc, detect, pieces))
+        pattern = re.compile("|".join(map(re.escape, pieces))) if pieces else None
+        RULES.append(Rule(name, kind, confidence, doc, detect, pieces, pattern))
         return detect
 
     return register

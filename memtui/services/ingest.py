@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
 from memtui.core.settings import Settings
-from memtui.core.transcripts import MINED, ReadResult, Skipped
+from memtui.core.transcripts import MINED, ReadResult, ReadState, Skipped
 from memtui.extract import Extractor, Proposal, RuleExtractor
 from memtui.services.propose import proposing
 from memtui.sources.base import Source
@@ -142,55 +143,114 @@ def candidate(proposal: Proposal) -> NewCandidate:
     )
 
 
+GROUP_FILES = 64
+GROUP_BYTES = 8 * 2**20
+"""A scan stores files in groups of at most this many files or bytes read, one transaction
+each: a file's cursor still commits with its candidates, and a group costs one commit."""
+
+
+@dataclass(slots=True)
+class _Read:
+    """One file read and mined, waiting to be stored."""
+
+    path: Path
+    source: Source
+    before: ReadState
+    read: ReadResult
+    proposals: list[Proposal]
+
+
 def ingest_file(
     db: Database, path: Path, source: Source, extractor: Extractor | None = None
 ) -> FileResult:
     """Read what is new in one transcript and store its candidates with its new cursor."""
-    extractor = extractor or RuleExtractor()
-    key = str(path)
-    result = FileResult(key, source.tool)
+    return _ingest(db, [(path, source)], extractor or RuleExtractor())[0]
+
+
+def _ingest(
+    db: Database, files: Sequence[tuple[Path, Source]], extractor: Extractor
+) -> list[FileResult]:
+    """Read and store a group of files; a file that another memtui advanced meanwhile is read
+    again from its new cursor (up to MAX_ATTEMPTS times)."""
+    results: dict[Path, FileResult] = {}
+    todo = list(files)
     for _ in range(MAX_ATTEMPTS):
         with db.read() as session:
-            state = cursors.load(session, key)
-        try:
-            read = source.read(path, state, human_only=True)
-        except OSError as exc:
-            result.error = exc.strerror or str(exc)
-            return result
-        except UnicodeDecodeError:
-            result.error = "not text in the encoding this tool writes"
-            return result
-        proposals = extractor.propose(read.messages)
+            states = cursors.load_many(session, [str(path) for path, _ in todo])
+        reads: list[_Read] = []
+        for path, source in todo:
+            state = states.get(str(path), ReadState())
+            try:
+                read = source.read(path, state, human_only=True)
+            except OSError as exc:
+                results[path] = FileResult(str(path), source.tool, error=exc.strerror or str(exc))
+                continue
+            except UnicodeDecodeError:
+                error = "not text in the encoding this tool writes"
+                results[path] = FileResult(str(path), source.tool, error=error)
+                continue
+            reads.append(_Read(path, source, state, read, extractor.propose(read.messages)))
+        todo = []
         with proposing(db) as proposer:
-            if cursors.load(proposer.session, key) != state:
-                continue  # another memtui read this file meanwhile: start over from its cursor
-            outcomes = [r.outcome for r in proposer.add_many([candidate(p) for p in proposals])]
-            cursors.save(
-                proposer.session,
-                key,
-                source.tool,
-                read.state,
-                skipped=len(read.skipped),
-                messages=len(read.messages),
-            )
-        _count(result, read, state.offset, outcomes)
-        return result
-    result.error = "another memtui kept reading this file at the same time; try again"
-    return result
+            now = cursors.load_many(proposer.session, [str(r.path) for r in reads])
+            fresh = [r for r in reads if now.get(str(r.path), ReadState()) == r.before]
+            todo = [(r.path, r.source) for r in reads if r not in fresh]
+            outcomes = proposer.add_many([candidate(p) for r in fresh for p in r.proposals])
+            advances = [
+                cursors.Advance(
+                    str(r.path),
+                    r.source.tool,
+                    r.read.state,
+                    len(r.read.skipped),
+                    len(r.read.messages),
+                )
+                for r in fresh
+            ]
+            cursors.save_many(proposer.session, advances)
+        position = 0
+        for r in fresh:
+            mine = [o.outcome for o in outcomes[position : position + len(r.proposals)]]
+            position += len(r.proposals)
+            results[r.path] = _count(r, mine)
+        if not todo:
+            break
+    for path, source in todo:
+        error = "another memtui kept reading this file at the same time; try again"
+        results[path] = FileResult(str(path), source.tool, error=error)
+    return [results[path] for path, _ in files]
 
 
-def _count(
-    result: FileResult, read: ReadResult, previous_offset: int, outcomes: list[AddOutcome]
-) -> None:
-    result.bytes_read = read.state.offset - (0 if read.restarted else previous_offset)
-    result.messages = len(read.messages)
-    result.human = sum(m.author in MINED for m in read.messages)
-    result.created = outcomes.count(AddOutcome.CREATED)
-    result.merged = outcomes.count(AddOutcome.MERGED)
-    result.suppressed = outcomes.count(AddOutcome.SUPPRESSED)
-    result.already = outcomes.count(AddOutcome.ALREADY_SEEN)
-    result.skipped = read.skipped
-    result.restarted = read.restarted
+def _count(read: _Read, outcomes: list[AddOutcome]) -> FileResult:
+    """A file's result from its read and the outcomes of its candidates."""
+    r = read.read
+    return FileResult(
+        path=str(read.path),
+        tool=read.source.tool,
+        bytes_read=r.state.offset - (0 if r.restarted else read.before.offset),
+        messages=len(r.messages),
+        human=sum(m.author in MINED for m in r.messages),
+        created=outcomes.count(AddOutcome.CREATED),
+        merged=outcomes.count(AddOutcome.MERGED),
+        suppressed=outcomes.count(AddOutcome.SUPPRESSED),
+        already=outcomes.count(AddOutcome.ALREADY_SEEN),
+        skipped=r.skipped,
+        restarted=r.restarted,
+    )
+
+
+def groups(targets: Sequence[tuple[Path, Source]]) -> Iterator[list[tuple[Path, Source]]]:
+    """Consecutive files in groups of at most GROUP_FILES files and about GROUP_BYTES."""
+    group: list[tuple[Path, Source]] = []
+    size = 0
+    for path, source in targets:
+        with suppress(OSError):
+            size += path.stat().st_size
+        group.append((path, source))
+        if len(group) >= GROUP_FILES or size >= GROUP_BYTES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 def scan(
@@ -210,11 +270,13 @@ def scan(
             summary.errors.append(
                 (str(root.path), "not a transcript of a tool memtui knows (name one with --tool)")
             )
-    for done, (path, source) in enumerate(targets, start=1):
-        result = ingest_file(db, path, source, extractor)
-        summary.add(result)
-        if progress is not None:
-            progress(done, len(targets), result, summary)
+    done = 0
+    for group in groups(targets):
+        for result in _ingest(db, group, extractor):
+            done += 1
+            summary.add(result)
+            if progress is not None:
+                progress(done, len(targets), result, summary)
     return summary
 
 

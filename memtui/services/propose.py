@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from memtui.core.models import MANUAL_TOOL, Action, Kind, Scope, Status, clean_text, statement_key
@@ -24,6 +24,12 @@ from memtui.services.curate import MATCH_PREFERENCE, Tx, combine_confidence, ran
 from memtui.store.database import Database
 from memtui.store.models import Event, Evidence, Memory, Revision, utcnow
 
+_MEMORIES = cast(Table, Memory.__table__)
+_EVIDENCE = cast(Table, Evidence.__table__)
+INSERT_MEMORY = insert(_MEMORIES).returning(_MEMORIES.c.id)
+INSERT_EVIDENCE = insert(_EVIDENCE).returning(_EVIDENCE.c.id)
+"""Built once: a Core insert with RETURNING, run once per new memory (its id is needed
+before the batch ends) and per merged sighting."""
 KEYS_PER_QUERY = 500
 """Statement keys per IN (...) list: well below SQLite's limit on bound parameters."""
 
@@ -184,9 +190,7 @@ class _Batch:
             "created_at": self.now,
             "updated_at": self.now,
         }
-        memory_id = self.tx.session.execute(
-            insert(Memory).values(values).returning(Memory.id)
-        ).scalar_one()
+        memory_id = self.tx.session.connection().execute(INSERT_MEMORY, values).scalar_one()
         memory = _Known(
             memory_id,
             text,
@@ -216,11 +220,8 @@ class _Batch:
 
     def merge(self, memory: _Known, candidate: NewCandidate) -> _Known:
         before = self.tx.snapshot(memory)
-        evidence_id = self.tx.session.execute(
-            insert(Evidence)
-            .values(self._evidence(memory.id, candidate.evidence))
-            .returning(Evidence.id)
-        ).scalar_one()
+        row = self._evidence(memory.id, candidate.evidence)
+        evidence_id = self.tx.session.connection().execute(INSERT_EVIDENCE, row).scalar_one()
         memory.confidence = combine_confidence(memory.confidence, candidate.confidence)
         self.confidence[memory.id] = memory.confidence
         self._event(memory, Action.MERGED, before, {"evidence": [evidence_id]})

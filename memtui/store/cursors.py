@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -40,15 +41,56 @@ def load(session: Session, path: str) -> ReadState:
     return ReadState() if row is None else _state(row)
 
 
+PATHS_PER_QUERY = 500
+
+
+def _rows(session: Session, paths: Sequence[str]) -> dict[str, TranscriptCursor]:
+    found: dict[str, TranscriptCursor] = {}
+    for start in range(0, len(paths), PATHS_PER_QUERY):
+        chunk = paths[start : start + PATHS_PER_QUERY]
+        query = select(TranscriptCursor).where(TranscriptCursor.path.in_(chunk))
+        found.update((row.path, row) for row in session.scalars(query))
+    return found
+
+
+def load_many(session: Session, paths: Sequence[str]) -> dict[str, ReadState]:
+    """Where the last reads of these files stopped, for those read before."""
+    return {path: _state(row) for path, row in _rows(session, paths).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Advance:
+    """A read to record in a file's cursor."""
+
+    path: str
+    tool: str
+    state: ReadState
+    skipped: int
+    messages: int
+
+
+def save_many(session: Session, advances: Sequence[Advance]) -> None:
+    """Record where reads stopped, adding their skipped records and messages to the counts."""
+    rows = _rows(session, [a.path for a in advances])
+    for advance in advances:
+        row = rows.get(advance.path)
+        if row is None:
+            row = TranscriptCursor(path=advance.path, tool=advance.tool, skipped=0, messages=0)
+            session.add(row)
+            rows[advance.path] = row
+        _update(row, advance)
+
+
 def save(
     session: Session, path: str, tool: str, state: ReadState, *, skipped: int, messages: int
 ) -> None:
-    """Record where a read stopped, adding its skipped records and messages to the counts."""
-    row = session.scalar(select(TranscriptCursor).where(TranscriptCursor.path == path))
-    if row is None:
-        row = TranscriptCursor(path=path, tool=tool, skipped=0, messages=0)
-        session.add(row)
-    row.tool = tool
+    """Record where one read stopped (see save_many)."""
+    save_many(session, [Advance(path, tool, state, skipped, messages)])
+
+
+def _update(row: TranscriptCursor, advance: Advance) -> None:
+    state = advance.state
+    row.tool = advance.tool
     row.offset = state.offset
     row.size = state.size
     row.mtime_ns = state.mtime_ns
@@ -56,8 +98,8 @@ def save(
     row.position = state.position
     row.last_message_id = state.last_message_id
     row.context = dict(state.context)
-    row.skipped += skipped
-    row.messages += messages
+    row.skipped += advance.skipped
+    row.messages += advance.messages
     row.updated_at = utcnow()
 
 

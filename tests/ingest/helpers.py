@@ -76,3 +76,27 @@ class Transcripts:
     def append(self, path: Path, *lines: str) -> None:
         with path.open("a") as handle:
             handle.write("".join(lines))
+
+
+def tool_output_line(size: int, *, session: str = "s-1") -> str:
+    """A tool result of about `size` bytes, as the bulk of real transcripts is."""
+    return (
+        json.dumps(
+            {
+                "parentUuid": None,
+                "isSidechain": False,
+                "cwd": "/home/dev/code/shop",
+                "sessionId": session,
+                "type": "user",
+                "uuid": str(uuid.uuid4()),
+                "timestamp": "2026-11-20T10:00:02.000Z",
+                "message": {
+                    "role": "user",
+                    "content": [
+                        {"type": "tool_result", "tool_use_id": "toolu_1", "content": "x" * size}
+                    ],
+                },
+            }
+        )
+        + "\n"
+    )

@@ -21,12 +21,15 @@ from memtui.services import ingest
 from memtui.sources.claude_code import ClaudeCodeSource
 from memtui.sources.registry import Root
 from memtui.store import Database, upgrade
-from memtui.store.models import Evidence, Memory
-from tests.ingest.helpers import RULES, Transcripts, agent_line, user_line
+from memtui.store.models import Evidence, Memory, TranscriptCursor
+from tests.ingest.helpers import RULES, Transcripts, agent_line, tool_output_line, user_line
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
 FILES = 24
+FILE_BYTES = 1_200_000
+"""Big enough that a scan stores the files in several groups (ingest.GROUP_BYTES), so a
+kill after the first files are reported lands while later ones are being read or stored."""
 
 
 def statements(file_number: int) -> list[str]:
@@ -43,6 +46,7 @@ def build(transcripts: Transcripts) -> None:
         lines = []
         for text in statements(number):
             lines += [user_line(text, session=f"s-{number}"), agent_line("Done.")]
+            lines.append(tool_output_line(FILE_BYTES // 3, session=f"s-{number}"))
         transcripts.write(f"session-{number:02d}", *lines)
 
 
@@ -54,6 +58,16 @@ def snapshot(url: str) -> tuple[list[tuple[str, str]], list[tuple[str | None, in
             memories = sorted(session.execute(select(Memory.text, Memory.status)).all())
             places = sorted(session.execute(select(Evidence.path, Evidence.line)).all())
         return [(t, s.value) for t, s in memories], places
+    finally:
+        database.close()
+
+
+def cursors_stored(url: str) -> int:
+    """How many files the store holds a cursor for."""
+    database = Database(url)
+    try:
+        with database.read() as session:
+            return len(session.execute(select(TranscriptCursor.path)).all())
     finally:
         database.close()
 
@@ -93,10 +107,11 @@ def reference(tmp_path: Path, transcripts: Transcripts) -> tuple[object, ...]:
     finish(url, transcripts)
     memories, places = snapshot(url)
     assert len(places) == 3 * FILES
+    assert FILES * FILE_BYTES > 2 * ingest.GROUP_BYTES  # a scan stores them in several groups
     return memories, places
 
 
-@pytest.mark.parametrize("killed_after", [1, 7, 16, FILES - 1])
+@pytest.mark.parametrize("killed_after", [1, 8, 15])
 def test_a_scan_killed_midway_then_run_again_equals_one_clean_scan(
     tmp_path: Path, transcripts: Transcripts, reference: tuple[object, ...], killed_after: int
 ) -> None:
@@ -106,6 +121,9 @@ def test_a_scan_killed_midway_then_run_again_equals_one_clean_scan(
     child.send_signal(signal.SIGKILL)
     child.wait()
     assert child.returncode == -signal.SIGKILL
+    stored_at_kill = cursors_stored(url)
+    if killed_after == 1:
+        assert 0 < stored_at_kill < FILES  # killed with some groups stored and some not
     finish(url, transcripts)
     assert snapshot(url) == reference
 

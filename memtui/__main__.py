@@ -4,4 +4,5 @@ import sys
 
 from memtui.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes of a large scan import this module again
+    sys.exit(main())

@@ -154,7 +154,7 @@ class _Read:
     """One file read and mined, waiting to be stored."""
 
     path: Path
-    source: Source
+    tool: str
     before: ReadState
     read: ReadResult
     proposals: list[Proposal]
@@ -167,57 +167,80 @@ def ingest_file(
     return _ingest(db, [(path, source)], extractor or RuleExtractor())[0]
 
 
-def _ingest(
-    db: Database, files: Sequence[tuple[Path, Source]], extractor: Extractor
-) -> list[FileResult]:
-    """Read and store a group of files; a file that another memtui advanced meanwhile is read
-    again from its new cursor (up to MAX_ATTEMPTS times)."""
+def _read_files(
+    files: Sequence[tuple[Path, Source]], states: Mapping[str, ReadState], extractor: Extractor
+) -> list[_Read | FileResult]:
+    """Read files from their cursors and mine them (here, or in a worker process)."""
+    done: list[_Read | FileResult] = []
+    for path, source in files:
+        state = states.get(str(path), ReadState())
+        try:
+            read = source.read(path, state, human_only=True)
+        except OSError as exc:
+            done.append(FileResult(str(path), source.tool, error=exc.strerror or str(exc)))
+            continue
+        except UnicodeDecodeError:
+            error = "not text in the encoding this tool writes"
+            done.append(FileResult(str(path), source.tool, error=error))
+            continue
+        done.append(_Read(path, source.tool, state, read, extractor.propose(read.messages)))
+    return done
+
+
+def _store(db: Database, reads: Sequence[_Read]) -> tuple[dict[Path, FileResult], list[Path]]:
+    """Store the candidates and cursors of files read, in one transaction. Files another
+    memtui advanced since they were read are left out and returned, to be read again."""
+    with proposing(db) as proposer:
+        now = cursors.load_many(proposer.session, [str(r.path) for r in reads])
+        fresh = [r for r in reads if now.get(str(r.path), ReadState()) == r.before]
+        outcomes = proposer.add_many([candidate(p) for r in fresh for p in r.proposals])
+        advances = [
+            cursors.Advance(
+                str(r.path), r.tool, r.read.state, len(r.read.skipped), len(r.read.messages)
+            )
+            for r in fresh
+        ]
+        cursors.save_many(proposer.session, advances)
     results: dict[Path, FileResult] = {}
-    todo = list(files)
-    for _ in range(MAX_ATTEMPTS):
-        with db.read() as session:
-            states = cursors.load_many(session, [str(path) for path, _ in todo])
-        reads: list[_Read] = []
-        for path, source in todo:
-            state = states.get(str(path), ReadState())
-            try:
-                read = source.read(path, state, human_only=True)
-            except OSError as exc:
-                results[path] = FileResult(str(path), source.tool, error=exc.strerror or str(exc))
-                continue
-            except UnicodeDecodeError:
-                error = "not text in the encoding this tool writes"
-                results[path] = FileResult(str(path), source.tool, error=error)
-                continue
-            reads.append(_Read(path, source, state, read, extractor.propose(read.messages)))
-        todo = []
-        with proposing(db) as proposer:
-            now = cursors.load_many(proposer.session, [str(r.path) for r in reads])
-            fresh = [r for r in reads if now.get(str(r.path), ReadState()) == r.before]
-            todo = [(r.path, r.source) for r in reads if r not in fresh]
-            outcomes = proposer.add_many([candidate(p) for r in fresh for p in r.proposals])
-            advances = [
-                cursors.Advance(
-                    str(r.path),
-                    r.source.tool,
-                    r.read.state,
-                    len(r.read.skipped),
-                    len(r.read.messages),
-                )
-                for r in fresh
-            ]
-            cursors.save_many(proposer.session, advances)
-        position = 0
-        for r in fresh:
-            mine = [o.outcome for o in outcomes[position : position + len(r.proposals)]]
-            position += len(r.proposals)
-            results[r.path] = _count(r, mine)
-        if not todo:
-            break
-    for path, source in todo:
-        error = "another memtui kept reading this file at the same time; try again"
-        results[path] = FileResult(str(path), source.tool, error=error)
+    position = 0
+    for r in fresh:
+        mine = [o.outcome for o in outcomes[position : position + len(r.proposals)]]
+        position += len(r.proposals)
+        results[r.path] = _count(r, mine)
+    return results, [r.path for r in reads if r.path not in results]
+
+
+def _settle(
+    db: Database,
+    files: Sequence[tuple[Path, Source]],
+    done: Sequence[_Read | FileResult],
+    extractor: Extractor,
+    attempts: int,
+) -> list[FileResult]:
+    """Store what was read; read again (in this process) the files another memtui advanced."""
+    results = {Path(r.path): r for r in done if isinstance(r, FileResult)}
+    stored, stale = _store(db, [r for r in done if isinstance(r, _Read)])
+    results.update(stored)
+    if stale:
+        again = [(path, source) for path, source in files if path in stale]
+        if attempts > 1:
+            results.update(zip(stale, _ingest(db, again, extractor, attempts - 1), strict=True))
+        else:
+            error = "another memtui kept reading this file at the same time; try again"
+            results.update((p, FileResult(str(p), s.tool, error=error)) for p, s in again)
     return [results[path] for path, _ in files]
+
+
+def _ingest(
+    db: Database,
+    files: Sequence[tuple[Path, Source]],
+    extractor: Extractor,
+    attempts: int = MAX_ATTEMPTS,
+) -> list[FileResult]:
+    """Read and store a group of files in this process."""
+    with db.read() as session:
+        states = cursors.load_many(session, [str(path) for path, _ in files])
+    return _settle(db, files, _read_files(files, states, extractor), extractor, attempts)
 
 
 def _count(read: _Read, outcomes: list[AddOutcome]) -> FileResult:
@@ -225,7 +248,7 @@ def _count(read: _Read, outcomes: list[AddOutcome]) -> FileResult:
     r = read.read
     return FileResult(
         path=str(read.path),
-        tool=read.source.tool,
+        tool=read.tool,
         bytes_read=r.state.offset - (0 if r.restarted else read.before.offset),
         messages=len(r.messages),
         human=sum(m.author in MINED for m in r.messages),

@@ -217,7 +217,8 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
         "import sys\n"
         "from memtui.cli import main\n"
         "for argv in (['add', 'x', '--kind', 'rule', '--scope', 'global'], ['inbox', '--json'],\n"
-        "             ['beliefs'], ['show', '1'], ['doctor'], ['db', 'current'], []):\n"
+        "             ['beliefs'], ['show', '1'], ['doctor'], ['db', 'current'], [],\n"
+        "             ['scan', '--json'], ['sources']):\n"
         "    main([*argv, '--db', sys.argv[1]])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
     )

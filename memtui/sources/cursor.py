@@ -61,7 +61,6 @@ order before the bubble). Malformed values are reported once each (Skipped), nev
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sqlite3
 import tempfile
@@ -74,7 +73,7 @@ from urllib.parse import unquote, urlsplit
 
 from memtui.core.transcripts import Author, Message, ReadResult, ReadState, Skipped
 from memtui.sources.base import Source, parse_time, project_of
-from memtui.sources.sqlite_copy import open_copy, signature, snapshot
+from memtui.sources.sqlite_copy import json_value, open_copy, signature, snapshot
 
 TOOL = "cursor"
 DB_NAME = "state.vscdb"
@@ -97,18 +96,6 @@ _DRIVE = re.compile(r"^/[A-Za-z]:[/\\]")
 # --- values -------------------------------------------------------------------------------------
 
 
-def _loads(raw: object) -> Any:
-    """The JSON in a column (TEXT or BLOB); ValueError if there is none."""
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8")
-    if not isinstance(raw, str):
-        raise ValueError("not text")
-    try:
-        return json.loads(raw)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
-
-
 def _digest(ids: Sequence[str]) -> str:
     return hashlib.blake2b("\x00".join(ids).encode(), digest_size=8).hexdigest()
 
@@ -117,7 +104,7 @@ def lexical_text(value: object) -> str | None:
     """The text of a Lexical editor state (a JSON string or its object); None if malformed."""
     if isinstance(value, str):
         try:
-            value = _loads(value)
+            value = json_value(value)
         except ValueError:
             return None
     if not isinstance(value, dict):
@@ -183,7 +170,7 @@ def _absolute(path: str) -> bool:
 def workspace_folder(workspace_json: Path) -> str | None:
     """The folder a `workspaceStorage/<hash>/workspace.json` names (None for multi-root ones)."""
     try:
-        data = _loads(workspace_json.read_bytes())
+        data = json_value(workspace_json.read_bytes())
     except (OSError, ValueError):
         return None
     folder = data.get("folder") if isinstance(data, dict) else None
@@ -240,7 +227,7 @@ FROM (SELECT key, CAST(value AS TEXT) AS v FROM cursorDiskKV WHERE key >= ? AND 
 def _fingerprint(raw: object) -> str:
     """The fingerprint of `_FINGERPRINTS`, computed in Python (SQLite without JSON functions)."""
     try:
-        data = _loads(raw)
+        data = json_value(raw)
     except ValueError:
         return f"bad:{len(raw) if isinstance(raw, str | bytes) else 0}"
     if not isinstance(data, dict):
@@ -342,7 +329,7 @@ class _Reading:
             "SELECT value FROM cursorDiskKV WHERE key = ?", (f"composerData:{composer_id}",)
         ).fetchone()
         try:
-            data = _loads(row[0] if row else None)
+            data = json_value(row[0] if row else None)
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
         except ValueError as error:
@@ -445,7 +432,7 @@ class _Reading:
             self.consumed += sum(v[0] for v in known.values())
             return
         try:
-            data = _loads(raw)
+            data = json_value(raw)
             tabs = data.get("tabs") if isinstance(data, dict) else None
             if not isinstance(tabs, list):
                 raise ValueError("no tabs list")
@@ -564,7 +551,7 @@ class _ComposerRead:
                     stop = index  # not written yet: read again at the next change
                     break
                 try:
-                    bubble = _loads(raws[bubble_id])
+                    bubble = json_value(raws[bubble_id])
                     if not isinstance(bubble, dict):
                         raise ValueError("not a JSON object")
                 except ValueError as error:
@@ -671,7 +658,7 @@ def _legacy_identity(entry: object, index: int) -> str:
 
 def _object(raw: object) -> dict[str, Any] | None:
     try:
-        value = _loads(raw)
+        value = json_value(raw)
     except ValueError:
         return None
     return value if isinstance(value, dict) else None

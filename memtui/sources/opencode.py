@@ -61,7 +61,7 @@ from typing import Any, ClassVar
 
 from memtui.core.transcripts import Author, Message, ReadResult, ReadState, Skipped
 from memtui.sources.base import Source, parse_time, project_of, read_whole_file, resume_whole
-from memtui.sources.sqlite_copy import open_copy, signature, snapshot
+from memtui.sources.sqlite_copy import json_value, open_copy, signature, snapshot
 
 TOOL = "opencode"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -77,21 +77,9 @@ TABLES = frozenset({"session", "message", "part"})
 # --- values -------------------------------------------------------------------------------------
 
 
-def _loads(raw: object) -> Any:
-    """The JSON in a column or file (text or bytes); ValueError if there is none."""
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8")
-    if not isinstance(raw, str):
-        raise ValueError("not text")
-    try:
-        return json.loads(raw)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
-
-
 def _object(raw: object) -> dict[str, Any]:
     """A JSON object; ValueError for anything else."""
-    value = _loads(raw)
+    value = json_value(raw)
     if not isinstance(value, dict):
         raise ValueError("not a JSON object")
     return value

@@ -10,10 +10,12 @@ while it was made.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 """The first bytes of a rollback journal once SQLite is about to rewrite the database file in place
@@ -84,3 +86,15 @@ def snapshot(path: Path, folder: Path) -> Path:
 def open_copy(copy: Path) -> sqlite3.Connection:
     """Read-only connection to a private copy (its `-shm`, if any, is made beside the copy)."""
     return sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+
+
+def json_value(raw: object) -> Any:
+    """The JSON in a column or file (TEXT or BLOB); ValueError if there is none."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8")
+    if not isinstance(raw, str):
+        raise ValueError("not text")
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None

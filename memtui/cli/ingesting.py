@@ -10,6 +10,7 @@ from pathlib import Path
 
 from memtui.cli import render
 from memtui.cli.output import emit_json
+from memtui.core.errors import InvalidInputError
 from memtui.core.settings import Settings
 from memtui.services import ingest, sources_report, watch
 from memtui.services.ingest import FileResult, ScanSummary
@@ -45,8 +46,6 @@ def scan(args: argparse.Namespace, settings: Settings, database: Database) -> in
     roots = ingest.roots_for(settings, args.paths, args.tool)
     missing = [str(r.path) for r in roots if r.origin == "command line" and not r.path.exists()]
     if missing:
-        from memtui.core.errors import InvalidInputError
-
         raise InvalidInputError(f"no such file or folder: {missing[0]}")
     progress = ProgressLine(args.progress or sys.stderr.isatty())
     try:

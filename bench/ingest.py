@@ -23,12 +23,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from memtui.sources.claude_code import ClaudeCodeSource
-
 from bench.seed import statement
 from memtui.core.models import Kind
 from memtui.core.transcripts import ReadState
 from memtui.services import ingest
+from memtui.sources.claude_code import ClaudeCodeSource
 from memtui.sources.registry import Root
 from memtui.store import Database, upgrade
 

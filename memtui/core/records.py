@@ -33,6 +33,8 @@ class NewEvidence:
     quote: str = ""
     rule: str | None = None
     confidence: float = 1.0
+    redactions: int = 0
+    """Secrets removed from the quote and the proposed text before they were stored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class EvidenceRecord:
     rule: str | None
     confidence: float
     created_at: datetime
+    redactions: int = 0
 
     def to_json(self) -> JSONDict:
         """The evidence object of the command line's JSON output."""
@@ -99,6 +102,7 @@ class EvidenceRecord:
             "quote": self.quote,
             "rule": self.rule,
             "confidence": self.confidence,
+            "redactions": self.redactions,
         }
 
 
@@ -126,6 +130,11 @@ class MemoryRecord:
         """How many times the statement was seen: one per evidence row."""
         return len(self.evidence)
 
+    @property
+    def redactions(self) -> int:
+        """Secrets removed from what was stored of this memory's sightings."""
+        return sum(e.redactions for e in self.evidence)
+
     def to_json(self) -> JSONDict:
         """The memory object of the command line's JSON output."""
         return {
@@ -140,6 +149,7 @@ class MemoryRecord:
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
             "seen": self.seen,
+            "redactions": self.redactions,
             "evidence": [e.to_json() for e in self.evidence],
             "supersedes": list(self.supersedes),
             "superseded_by": self.superseded_by,

@@ -40,6 +40,7 @@ from memtui.core.records import (
     NewEvidence,
     UndoResult,
 )
+from memtui.extract.redact import redact
 from memtui.store import queries
 from memtui.store.database import Database
 from memtui.store.models import (
@@ -84,6 +85,11 @@ class MemoryState(Protocol):
     confidence: float
     locked: bool
     revision: int
+
+
+def stored_text(text: str) -> str:
+    """A statement as it may be stored: trimmed, not empty, its secrets redacted."""
+    return redact(clean_text(text)).text
 
 
 def rank(memory: MemoryState) -> tuple[int, bool, int]:
@@ -211,9 +217,10 @@ class Tx:
             message_id=evidence.message_id,
             session_id=evidence.session_id,
             timestamp=evidence.timestamp,
-            quote=evidence.quote,
+            quote=redact(evidence.quote).text,
             rule=evidence.rule,
             confidence=evidence.confidence,
+            redactions=evidence.redactions,
         )
         self.session.add(row)
         return row
@@ -252,7 +259,7 @@ class Tx:
         """A new memory with its first revision and evidence, logged as created."""
         memory = Memory(
             kind=kind,
-            text=clean_text(text),
+            text=stored_text(text),
             status=status,
             scope=scope,
             project_id=self.project_id(project),
@@ -295,8 +302,8 @@ class Tx:
     ) -> dict[str, list[int]]:
         """Apply changes of text, kind or scope as a new revision; return the rows added."""
         changed = False
-        if text is not None and clean_text(text) != memory.text:
-            memory.text = clean_text(text)
+        if text is not None and stored_text(text) != memory.text:
+            memory.text = stored_text(text)
             changed = True
         if kind is not None and kind != memory.kind:
             memory.kind = kind
@@ -355,10 +362,17 @@ def add_belief(
     If the statement is already a memory it is not duplicated: the manual evidence joins it and
     a candidate (or a rejection) of the same statement becomes confirmed.
     """
-    text = clean_text(text)
+    redacted = redact(clean_text(text))
+    text = redacted.text
     if scope.scope == Scope.PROJECT and scope.project is None:
         raise InvalidInputError("a project-scoped belief needs the project's path")
-    evidence = NewEvidence(tool=MANUAL_TOOL, quote=text, confidence=1.0, timestamp=utcnow())
+    evidence = NewEvidence(
+        tool=MANUAL_TOOL,
+        quote=text,
+        confidence=1.0,
+        timestamp=utcnow(),
+        redactions=redacted.count,
+    )
     with db.write() as session:
         tx = Tx(session, "add", actor, undoable=True)
         same = tx.find_same(text, scope.project)
@@ -544,7 +558,13 @@ def supersede(
         _require_unlocked(old, "supersede")
         if new_id is None:
             assert text is not None
-            evidence = NewEvidence(tool=MANUAL_TOOL, quote=clean_text(text), timestamp=utcnow())
+            redacted = redact(clean_text(text))
+            evidence = NewEvidence(
+                tool=MANUAL_TOOL,
+                quote=redacted.text,
+                timestamp=utcnow(),
+                redactions=redacted.count,
+            )
             project = queries.project_root(session, old.project_id)
             same = tx.find_same(text, project)
             if same is None:

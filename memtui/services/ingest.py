@@ -12,13 +12,14 @@ import os
 import platform
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
 from memtui.core.settings import Settings
 from memtui.core.transcripts import MINED, ReadResult, ReadState, Skipped
 from memtui.extract import Extractor, Proposal, RuleExtractor
+from memtui.extract.redact import count_markers, redact
 from memtui.services.propose import proposing
 from memtui.sources.base import Source
 from memtui.sources.registry import (
@@ -139,6 +140,7 @@ def candidate(proposal: Proposal) -> NewCandidate:
             quote=proposal.quote,
             rule=proposal.rule,
             confidence=proposal.confidence,
+            redactions=max(count_markers(proposal.text), count_markers(proposal.quote)),
         ),
     )
 
@@ -183,7 +185,10 @@ def _read_files(
             error = "not text in the encoding this tool writes"
             done.append(FileResult(str(path), source.tool, error=error))
             continue
-        done.append(_Read(path, source.tool, state, read, extractor.propose(read.messages)))
+        mined = [
+            replace(m, text=redact(m.text).text) if m.author in MINED else m for m in read.messages
+        ]
+        done.append(_Read(path, source.tool, state, read, extractor.propose(mined)))
     return done
 
 

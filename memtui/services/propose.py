@@ -18,9 +18,10 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from memtui.core.models import MANUAL_TOOL, Action, Kind, Scope, Status, clean_text, statement_key
+from memtui.core.models import MANUAL_TOOL, Action, Kind, Scope, Status, statement_key
 from memtui.core.records import AddOutcome, AddResult, NewCandidate, NewEvidence
-from memtui.services.curate import MATCH_PREFERENCE, Tx, combine_confidence, rank
+from memtui.extract.redact import redact
+from memtui.services.curate import MATCH_PREFERENCE, Tx, combine_confidence, rank, stored_text
 from memtui.store.database import Database
 from memtui.store.models import Event, Evidence, Memory, Revision, utcnow
 
@@ -177,7 +178,7 @@ class _Batch:
         self.confidence: dict[int, float] = {}
 
     def create(self, candidate: NewCandidate, key: str, project_id: int | None) -> _Known:
-        text = clean_text(candidate.text)
+        text = stored_text(candidate.text)
         values = {
             "kind": candidate.kind,
             "text": text,
@@ -237,9 +238,10 @@ class _Batch:
             "message_id": evidence.message_id,
             "session_id": evidence.session_id,
             "timestamp": evidence.timestamp,
-            "quote": evidence.quote,
+            "quote": redact(evidence.quote).text,
             "rule": evidence.rule,
             "confidence": evidence.confidence,
+            "redactions": evidence.redactions,
             "created_at": self.now,
         }
 

@@ -157,6 +157,8 @@ class Evidence(Base):
     quote: Mapped[str] = mapped_column(Text)
     rule: Mapped[str | None] = mapped_column(String(100))
     confidence: Mapped[float] = mapped_column(Float)
+    redactions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Secrets removed from what was kept of this sighting (the quote and the proposal)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

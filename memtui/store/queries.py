@@ -36,7 +36,7 @@ _MEMORY_COLUMNS = (
 )  # fmt: skip
 _EVIDENCE_COLUMNS = (
     E.memory_id, E.id, E.tool, E.path, E.line, E.msg_index, E.message_id,
-    E.session_id, E.timestamp, E.quote, E.rule, E.confidence, E.created_at,
+    E.session_id, E.timestamp, E.quote, E.rule, E.confidence, E.created_at, E.redactions,
 )  # fmt: skip
 
 

@@ -38,11 +38,11 @@ TOOL = "claude-code"
 
 MEMORY_KEYS = {
     "id", "kind", "text", "status", "scope", "project", "confidence", "locked",
-    "created_at", "updated_at", "seen", "evidence", "supersedes", "superseded_by",
+    "created_at", "updated_at", "seen", "redactions", "evidence", "supersedes", "superseded_by",
 }  # fmt: skip
 EVIDENCE_KEYS = {
     "tool", "path", "line", "index", "message_id", "session_id", "timestamp", "quote",
-    "rule", "confidence",
+    "rule", "confidence", "redactions",
 }  # fmt: skip
 
 
@@ -1318,6 +1318,7 @@ def test_memory_json_has_exactly_the_documented_keys(db: Database) -> None:
         "quote": "use ISO dates",
         "rule": "preference-verb",
         "confidence": 0.7,
+        "redactions": 0,
     }
     assert data["id"] == memory_id
     assert (data["kind"], data["status"], data["scope"]) == ("preference", "pending", "project")

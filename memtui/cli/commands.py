@@ -127,7 +127,12 @@ def show(args: argparse.Namespace, database: Database) -> int:
 def confirm(args: argparse.Namespace, database: Database) -> int:
     kind = parse_kind(args.kind) if args.kind else None
     memory = curate.confirm(
-        database, args.id, text=args.text, kind=kind, scope=parse_scope(args.scope)
+        database,
+        args.id,
+        text=args.text,
+        kind=kind,
+        scope=parse_scope(args.scope),
+        accept_flags=args.accept_flags,
     )
     return emit_one(args, "Confirmed", memory)
 
@@ -146,7 +151,14 @@ def supersede(args: argparse.Namespace, database: Database) -> int:
     if (args.id is None) == (args.text is None):
         raise InvalidInputError("give the replacement's id or --text, not both")
     kind = parse_kind(args.kind) if args.kind else None
-    memory = curate.supersede(database, args.replaces, new_id=args.id, text=args.text, kind=kind)
+    memory = curate.supersede(
+        database,
+        args.replaces,
+        new_id=args.id,
+        text=args.text,
+        kind=kind,
+        accept_flags=args.accept_flags,
+    )
     return emit_one(args, f"#{args.replaces} superseded by", memory)
 
 

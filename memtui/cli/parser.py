@@ -89,6 +89,11 @@ def build_parser() -> Parser:
     confirm.add_argument("--text", help="the text to confirm instead of the proposed one")
     confirm.add_argument("--kind", help=f"one of: {KINDS}")
     confirm.add_argument("--scope", metavar="global|project|PROJECT_PATH")
+    confirm.add_argument(
+        "--accept-flags",
+        action="store_true",
+        help="confirm a candidate flagged as trying to steer agents, having read it",
+    )
 
     for name, help_text in (
         ("reject", "reject a candidate; the same statement will not be proposed again"),
@@ -105,6 +110,9 @@ def build_parser() -> Parser:
     )
     supersede.add_argument("--text", help="new text to use as the replacement instead of an id")
     supersede.add_argument("--kind", help=f"kind of the replacement: {KINDS}")
+    supersede.add_argument(
+        "--accept-flags", action="store_true", help="use a flagged candidate, having read it"
+    )
 
     edit = command("edit", "change a candidate's or belief's text, kind or scope (a revision)")
     edit.add_argument("id", type=memory_id)

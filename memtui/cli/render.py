@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from memtui.core.models import MANUAL_TOOL, Status
 from memtui.core.records import EvidenceRecord, MemoryDetail, MemoryRecord
+from memtui.extract.steering import visible
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -56,12 +57,12 @@ def table(memories: Sequence[MemoryRecord], *, width: int, now: datetime | None 
         (
             f"#{m.id}",
             m.kind.value,
-            m.status.value + (" (locked)" if m.locked else ""),
+            m.status.value + (" (locked)" if m.locked else "") + (" (flagged)" if m.flags else ""),
             str(m.seen),
             f"{m.confidence:.2f}",
             age(m.created_at, now),
             project_name(m),
-            m.text,
+            visible(m.text),
         )
         for m in memories
     ]
@@ -104,7 +105,12 @@ def detail(info: MemoryDetail) -> str:
     if m.locked:
         flags.append("locked")
     lines = [f"#{m.id}  {' · '.join(flags)}  confidence {m.confidence:.2f}  seen {m.seen}"]
-    lines += [m.text, ""]
+    lines += [visible(m.text), ""]
+    if m.flags:
+        lines.append(f"FLAGGED   {', '.join(m.flags)}: this text may try to steer agents; read it")
+        lines.append("          before confirming (memtui confirm --accept-flags)")
+    if m.redactions:
+        lines.append(f"redacted  {m.redactions} secret(s) removed before storing")
     if m.project:
         lines.append(f"project   {m.project}")
     lines.append(f"created   {stamp(m.created_at)}    updated {stamp(m.updated_at)}")
@@ -118,7 +124,7 @@ def detail(info: MemoryDetail) -> str:
         extra = f"  session {e.session_id}" if e.session_id else ""
         rule = f"  [{e.rule} {e.confidence:.2f}]" if e.rule else ""
         lines.append(f"  {stamp(e.timestamp or e.created_at)}  {e.tool}  {locator(e)}{extra}")
-        lines.append(f"    “{clip(e.quote, 200)}”{rule}")
+        lines.append(f"    “{clip(visible(e.quote), 200)}”{rule}")
 
     if info.lineage:
         lines += ["", "Lineage (oldest first)"]

@@ -21,6 +21,10 @@ class LockedError(InvalidStateError):
     """The belief is locked: it changes only after an explicit unlock."""
 
 
+class FlaggedError(InvalidStateError):
+    """The candidate's text shows signs of steering an agent: the person must see them first."""
+
+
 class DatabaseError(MemtuiError):
     """The database cannot be opened, read or migrated."""
 

@@ -124,6 +124,8 @@ class MemoryRecord:
     evidence: tuple[EvidenceRecord, ...] = ()
     supersedes: tuple[int, ...] = ()
     superseded_by: int | None = None
+    flags: tuple[str, ...] = ()
+    """Signs that the text tries to steer an agent (prompt injection, hidden text)."""
 
     @property
     def seen(self) -> int:
@@ -150,6 +152,7 @@ class MemoryRecord:
             "updated_at": iso(self.updated_at),
             "seen": self.seen,
             "redactions": self.redactions,
+            "flags": list(self.flags),
             "evidence": [e.to_json() for e in self.evidence],
             "supersedes": list(self.supersedes),
             "superseded_by": self.superseded_by,

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from memtui.core.errors import (
+    FlaggedError,
     InvalidInputError,
     InvalidStateError,
     LockedError,
@@ -41,6 +42,7 @@ from memtui.core.records import (
     UndoResult,
 )
 from memtui.extract.redact import redact
+from memtui.extract.steering import merge_flags, steering_flags
 from memtui.store import queries
 from memtui.store.database import Database
 from memtui.store.models import (
@@ -85,6 +87,7 @@ class MemoryState(Protocol):
     confidence: float
     locked: bool
     revision: int
+    flags: list[str] | None
 
 
 def stored_text(text: str) -> str:
@@ -177,6 +180,7 @@ class Tx:
             "confidence": memory.confidence,
             "locked": memory.locked,
             "revision": memory.revision,
+            "flags": list(memory.flags or []),
         }
 
     def log(
@@ -266,6 +270,7 @@ class Tx:
             confidence=confidence,
             locked=False,
             revision=0,
+            flags=merge_flags(steering_flags(text), steering_flags(evidence.quote)) or None,
         )
         self.session.add(memory)
         self.session.flush()
@@ -304,6 +309,8 @@ class Tx:
         changed = False
         if text is not None and stored_text(text) != memory.text:
             memory.text = stored_text(text)
+            # The person wrote this text: its own signs are what remain to be seen.
+            memory.flags = list(steering_flags(memory.text)) or None
             changed = True
         if kind is not None and kind != memory.kind:
             memory.kind = kind
@@ -331,6 +338,15 @@ def _require(memory: Memory, *allowed: Status, doing: str) -> None:
         names = " or ".join(s.value for s in allowed)
         raise InvalidStateError(
             f"cannot {doing} #{memory.id}: it is {memory.status.value}, not {names}"
+        )
+
+
+def _require_seen(memory: Memory, accept_flags: bool, doing: str) -> None:
+    """Refuse to make a flagged candidate a belief unless the person accepted its flags."""
+    if memory.flags and not accept_flags:
+        raise FlaggedError(
+            f"cannot {doing} #{memory.id}: it is flagged ({', '.join(memory.flags)}); read it "
+            f"with `memtui show {memory.id}`, then {doing} it with --accept-flags"
         )
 
 
@@ -406,15 +422,21 @@ def confirm(
     text: str | None = None,
     kind: Kind | None = None,
     scope: ScopeChange | None = None,
+    accept_flags: bool = False,
     actor: str = USER,
 ) -> MemoryRecord:
-    """Make a candidate (or a rejected statement, on second thought) a belief, optionally edited."""
+    """Make a candidate (or a rejected statement, on second thought) a belief, optionally edited.
+
+    A flagged candidate (its text tries to steer an agent) is confirmed only with
+    `accept_flags`, which the person gives after seeing the flags.
+    """
     with db.write() as session:
         tx = Tx(session, "confirm", actor, undoable=True)
         memory = tx.memory(memory_id)
         _require(memory, Status.PENDING, Status.REJECTED, doing="confirm")
         before = tx.snapshot(memory)
         added = tx.revise(memory, text=text, kind=kind, scope=scope)
+        _require_seen(memory, accept_flags, "confirm")
         memory.status = Status.CONFIRMED
         memory.updated_at = utcnow()
         tx.log(memory, Action.CONFIRMED, before, added=added)
@@ -542,6 +564,7 @@ def supersede(
     new_id: int | None = None,
     text: str | None = None,
     kind: Kind | None = None,
+    accept_flags: bool = False,
     actor: str = USER,
 ) -> MemoryRecord:
     """Replace the belief `old_id` by a candidate or belief `new_id`, or by new `text`.
@@ -580,6 +603,7 @@ def supersede(
                 raise InvalidInputError("a memory cannot supersede itself")
             new = tx.memory(new_id)
             _require(new, *LIVE, doing="use as a replacement")
+            _require_seen(new, accept_flags, "use as a replacement")
             new = _promote(tx, new, kind, None)
         old_before = tx.snapshot(old)
         link = Supersession(old_id=old.id, new_id=new.id)
@@ -616,7 +640,17 @@ _ENUM_FIELDS: dict[str, type[Kind] | type[Status] | type[Scope]] = {
     "status": Status,
     "scope": Scope,
 }
-_RESTORABLE = ("text", "kind", "status", "scope", "project_id", "confidence", "locked", "revision")
+_RESTORABLE = (
+    "text",
+    "kind",
+    "status",
+    "scope",
+    "project_id",
+    "confidence",
+    "locked",
+    "revision",
+    "flags",
+)
 _ADDED_ROWS: dict[str, type[Evidence] | type[Revision] | type[Supersession]] = {
     "evidence": Evidence,
     "revisions": Revision,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from memtui.core.models import MANUAL_TOOL, Action, Kind, Scope, Status, statement_key
 from memtui.core.records import AddOutcome, AddResult, NewCandidate, NewEvidence
 from memtui.extract.redact import redact
+from memtui.extract.steering import merge_flags, steering_flags
 from memtui.services.curate import MATCH_PREFERENCE, Tx, combine_confidence, rank, stored_text
 from memtui.store.database import Database
 from memtui.store.models import Event, Evidence, Memory, Revision, utcnow
@@ -50,6 +51,7 @@ class _Known:
     confidence: float
     locked: bool
     revision: int
+    flags: list[str] | None
 
 
 def place_of(
@@ -140,6 +142,7 @@ class Proposer:
                     Memory.confidence,
                     Memory.locked,
                     Memory.revision,
+                    Memory.flags,
                 )
                 .join(Memory, Memory.id == Revision.memory_id)
                 .where(Revision.key.in_(chunk))
@@ -175,11 +178,13 @@ class _Batch:
         self.revisions: list[dict[str, Any]] = []
         self.evidence: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
-        self.confidence: dict[int, float] = {}
+        self.changed: dict[int, _Known] = {}
+        """Memories a sighting was merged into: their confidence (and flags) to write."""
 
     def create(self, candidate: NewCandidate, key: str, project_id: int | None) -> _Known:
         text = stored_text(candidate.text)
-        values = {
+        flags = merge_flags(steering_flags(text), steering_flags(candidate.evidence.quote))
+        values: dict[str, Any] = {
             "kind": candidate.kind,
             "text": text,
             "status": Status.PENDING,
@@ -190,6 +195,7 @@ class _Batch:
             "revision": 1,
             "created_at": self.now,
             "updated_at": self.now,
+            "flags": flags or None,
         }
         memory_id = self.tx.session.connection().execute(INSERT_MEMORY, values).scalar_one()
         memory = _Known(
@@ -202,6 +208,7 @@ class _Batch:
             candidate.confidence,
             False,
             1,
+            flags or None,
         )
         self.revisions.append(
             {
@@ -224,7 +231,8 @@ class _Batch:
         row = self._evidence(memory.id, candidate.evidence)
         evidence_id = self.tx.session.connection().execute(INSERT_EVIDENCE, row).scalar_one()
         memory.confidence = combine_confidence(memory.confidence, candidate.confidence)
-        self.confidence[memory.id] = memory.confidence
+        memory.flags = merge_flags(memory.flags, steering_flags(candidate.evidence.quote)) or None
+        self.changed[memory.id] = memory
         self._event(memory, Action.MERGED, before, {"evidence": [evidence_id]})
         return memory
 
@@ -275,12 +283,17 @@ class _Batch:
             session.execute(insert(Evidence), self.evidence)
         if self.events:
             session.execute(insert(Event), self.events)
-        if self.confidence:
+        if self.changed:
             session.execute(
                 update(Memory),
                 [
-                    {"id": i, "confidence": c, "updated_at": self.now}
-                    for i, c in self.confidence.items()
+                    {
+                        "id": m.id,
+                        "confidence": m.confidence,
+                        "flags": m.flags,
+                        "updated_at": self.now,
+                    }
+                    for m in self.changed.values()
                 ],
             )
 

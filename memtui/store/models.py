@@ -116,6 +116,9 @@ class Memory(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     """Number of the current revision in memory_revisions."""
+    flags: Mapped[list[str] | None] = mapped_column(JSON)
+    """Signs that the text tries to steer an agent (extract.steering); None when there are
+    none. A flagged candidate is confirmed only once the person has seen its flags."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -32,7 +32,7 @@ S = Supersession.__table__.c
 
 _MEMORY_COLUMNS = (
     M.id, M.kind, M.text, M.status, M.scope, P.root,
-    M.confidence, M.locked, M.created_at, M.updated_at,
+    M.confidence, M.locked, M.created_at, M.updated_at, M.flags,
 )  # fmt: skip
 _EVIDENCE_COLUMNS = (
     E.memory_id, E.id, E.tool, E.path, E.line, E.msg_index, E.message_id,
@@ -120,6 +120,7 @@ def _load_memories(
             evidence=tuple(evidence.get(row.id, ())),
             supersedes=tuple(supersedes.get(row.id, ())),
             superseded_by=superseded_by.get(row.id),
+            flags=tuple(row.flags or ()),
         )
         for row in rows
     ]

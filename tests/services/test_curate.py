@@ -38,7 +38,8 @@ TOOL = "claude-code"
 
 MEMORY_KEYS = {
     "id", "kind", "text", "status", "scope", "project", "confidence", "locked",
-    "created_at", "updated_at", "seen", "redactions", "evidence", "supersedes", "superseded_by",
+    "created_at", "updated_at", "seen", "redactions", "flags", "evidence", "supersedes",
+    "superseded_by",
 }  # fmt: skip
 EVIDENCE_KEYS = {
     "tool", "path", "line", "index", "message_id", "session_id", "timestamp", "quote",

@@ -133,6 +133,14 @@ def detail(info: MemoryDetail) -> str:
             mark = "▸" if link.id == m.id else " "
             lines.append(f" {mark} #{link.id} {link.status.value}{arrow}: {clip(link.text, 80)}")
 
+    for title, found in (("Similar to", info.similar), ("May replace", info.may_replace)):
+        if found:
+            lines += ["", f"{title} (confirmed beliefs)"]
+            lines += [f"  #{r.id} ({r.score:.0f}%): {clip(r.text, 90)}" for r in found]
+    if info.may_replace:
+        first = info.may_replace[0].id
+        lines.append(f"  (to replace it: memtui supersede {m.id} --replaces {first})")
+
     if len(info.revisions) > 1:
         lines += ["", "Revisions"]
         for r in info.revisions:

@@ -212,6 +212,19 @@ class EventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedBelief:
+    """A belief a memory may duplicate or replace, and how strongly (0-100)."""
+
+    id: int
+    text: str
+    score: float
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui show --json`."""
+        return {"id": self.id, "text": self.text, "score": round(self.score, 1)}
+
+
+@dataclass(frozen=True, slots=True)
 class MemoryDetail:
     """Everything `memtui show` tells about one memory."""
 
@@ -220,6 +233,10 @@ class MemoryDetail:
     events: tuple[EventRecord, ...]
     lineage: tuple[MemoryRecord, ...] = field(default=())
     """The whole supersession chain the memory is part of, oldest first."""
+    similar: tuple[RelatedBelief, ...] = ()
+    """Confirmed beliefs this memory nearly repeats."""
+    may_replace: tuple[RelatedBelief, ...] = ()
+    """Confirmed beliefs on the same subject that this memory turns around."""
 
     def to_json(self) -> JSONDict:
         """The memory object with its revisions, lineage and events."""
@@ -230,6 +247,8 @@ class MemoryDetail:
             for m in self.lineage
         ]
         data["events"] = [e.to_json() for e in self.events]
+        data["similar"] = [r.to_json() for r in self.similar]
+        data["may_replace"] = [r.to_json() for r in self.may_replace]
         return data
 
 

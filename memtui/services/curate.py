@@ -8,7 +8,7 @@ the newest operation a person made that is not undone yet and replays its events
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlalchemy import select
@@ -43,6 +43,7 @@ from memtui.core.records import (
 )
 from memtui.extract.redact import redact
 from memtui.extract.steering import merge_flags, steering_flags
+from memtui.services.relate import related
 from memtui.store import queries
 from memtui.store.database import Database
 from memtui.store.models import (
@@ -740,9 +741,14 @@ def beliefs(
 
 
 def show(db: Database, memory_id: int) -> MemoryDetail:
-    """One memory with its evidence, revisions, lineage and events."""
+    """One memory with its evidence, revisions, lineage, events, and the confirmed beliefs it
+    may duplicate or replace."""
     with db.read() as session:
-        return queries.memory_detail(session, memory_id)
+        detail = queries.memory_detail(session, memory_id)
+        row = session.get(Memory, memory_id)
+        assert row is not None
+        similar, may_replace = related(session, row.id, row.text, row.scope, row.project_id)
+    return replace(detail, similar=tuple(similar), may_replace=tuple(may_replace))
 
 
 def status_counts(db: Database) -> dict[Status, int]:

@@ -14,6 +14,7 @@ from memtui.core.errors import InvalidInputError
 from memtui.core.settings import Settings
 from memtui.services import ingest, sources_report, watch
 from memtui.services.ingest import FileResult, ScanSummary
+from memtui.services.llm_extract import extractor_for
 from memtui.store import Database
 
 
@@ -48,8 +49,9 @@ def scan(args: argparse.Namespace, settings: Settings, database: Database) -> in
     if missing:
         raise InvalidInputError(f"no such file or folder: {missing[0]}")
     progress = ProgressLine(args.progress or sys.stderr.isatty())
+    extractor = extractor_for(settings)
     try:
-        summary = ingest.scan(database, roots, progress=progress)
+        summary = ingest.scan(database, roots, extractor=extractor, progress=progress)
     finally:
         progress.close()
     if args.json:
@@ -67,7 +69,8 @@ def follow(args: argparse.Namespace, settings: Settings, database: Database) -> 
             "memtui: none of the transcript folders exists yet; nothing to watch", file=sys.stderr
         )
         return 1
-    summary = ingest.scan(database, roots)
+    extractor = extractor_for(settings)
+    summary = ingest.scan(database, roots, extractor=extractor)
     print(render.scan_summary(summary), flush=True)
 
     def announce() -> None:
@@ -75,7 +78,7 @@ def follow(args: argparse.Namespace, settings: Settings, database: Database) -> 
 
     stop = threading.Event()
     try:
-        watch.follow(database, roots, stop, _report, on_ready=announce)
+        watch.follow(database, roots, stop, _report, extractor=extractor, on_ready=announce)
     except KeyboardInterrupt:
         stop.set()
     return 0

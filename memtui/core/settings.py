@@ -13,7 +13,7 @@ from memtui.core.errors import ConfigError
 
 DB_ENV = "MEMTUI_DB"
 CONFIG_ENV = "MEMTUI_CONFIG"
-KNOWN_KEYS = frozenset({"database", "sources"})
+KNOWN_KEYS = frozenset({"database", "sources", "extract"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class Settings:
     config_exists: bool = False
     extra_roots: tuple[tuple[Path, str | None], ...] = field(default=())
     """More places to look for transcripts, from `[[sources.roots]]`: (path, tool or None)."""
+    extract: Mapping[str, object] | None = None
+    """The `[extract]` table as written: which extractor to use (services read it)."""
     warnings: tuple[str, ...] = field(default=())
     """Problems in the configuration file that did not stop memtui (unknown keys)."""
 
@@ -82,7 +84,10 @@ def load_settings(db: str | None = None, env: Mapping[str, str] | None = None) -
     else:
         url, origin = f"sqlite:///{paths.default_database_path()}", "default"
     roots = _extra_roots(config.get("sources"), config_path)
-    return Settings(url, origin, config_path, exists, roots, warnings)
+    extract = config.get("extract")
+    if extract is not None and not isinstance(extract, dict):
+        raise ConfigError(f"{config_path}: [extract] must be a table")
+    return Settings(url, origin, config_path, exists, roots, extract, warnings)
 
 
 def _extra_roots(section: object, config_path: Path) -> tuple[tuple[Path, str | None], ...]:

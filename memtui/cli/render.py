@@ -185,6 +185,7 @@ def doctor(report: DoctorReport) -> str:
         f"database  {report.database}  (from {report.database_origin})",
         f"revision  {state}",
     ]
+    lines.append(f"extractor {report.extractor}")
     if report.counts is not None:
         counts = ", ".join(f"{n} {status.value}" for status, n in report.counts.items())
         lines.append(f"memories  {counts}")

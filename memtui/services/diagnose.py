@@ -12,6 +12,7 @@ from memtui.core.errors import MemtuiError
 from memtui.core.models import Status
 from memtui.core.records import JSONDict
 from memtui.core.settings import Settings
+from memtui.services.llm_extract import llm_config
 from memtui.sources.registry import Root, transcripts
 from memtui.store import queries
 from memtui.store.database import Database, describe, parse_url, sqlite_file
@@ -33,6 +34,8 @@ class DoctorReport:
     revision: str | None
     head: str
     counts: dict[Status, int] | None
+    extractor: str = "rules"
+    """Which extractor proposes candidates: the rules, or a configured model."""
     roots: tuple[tuple[str, str, bool, int], ...] = field(default=())
     """Where transcripts are looked for: (tool, path, exists, transcripts found)."""
     problems: tuple[str, ...] = field(default=())
@@ -59,6 +62,7 @@ class DoctorReport:
                 if self.counts is None
                 else {status.value: n for status, n in self.counts.items()},
             },
+            "extractor": self.extractor,
             "transcript_roots": [
                 {"tool": tool, "path": path, "exists": exists, "transcripts": found}
                 for tool, path, exists, found in self.roots
@@ -90,6 +94,7 @@ def report(settings: Settings, roots: Sequence[Root] = ()) -> DoctorReport:
         revision=revision,
         head=HEAD_REVISION,
         counts=counts,
+        extractor=_extractor(settings, problems),
         roots=tuple(
             (
                 root.source.tool if root.source is not None else "any",
@@ -101,6 +106,20 @@ def report(settings: Settings, roots: Sequence[Root] = ()) -> DoctorReport:
         ),
         problems=tuple(problems),
     )
+
+
+def _extractor(settings: Settings, problems: list[str]) -> str:
+    """How candidates are proposed, as the configuration says."""
+    try:
+        config = llm_config(settings.extract, str(settings.config_path))
+    except MemtuiError as exc:
+        problems.append(str(exc))
+        return "rules (the model settings are not usable)"
+    if config is None:
+        return "rules"
+    if config.command is not None:
+        return f"model via command `{config.command}` (rules when it fails)"
+    return f"model {config.model} at {config.url} (rules when it fails)"
 
 
 def _inspect(url: str) -> tuple[str | None, dict[Status, int] | None, str | None]:

@@ -224,12 +224,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         assert summary is not None
         medians = {name: statistics.median(v) / 2**20 for name, v in rows.items()}
         ratio = medians["end to end"] / medians["parse-only (human)"]
+        ratio_all = medians["end to end"] / medians["parse-only (all)"]
         print(f"{'what':<22} {'median MB/s':>12} {'min':>8} {'max':>8}   (n={runs})")
         for name, values in rows.items():
             mbs = [v / 2**20 for v in values]
             print(f"{name:<22} {medians[name]:>12.0f} {min(mbs):>8.0f} {max(mbs):>8.0f}")
         print(
-            f"end to end / parse-only: {ratio:.2f}x (target >= 0.4x); "
+            f"end to end / parse-only: {ratio:.2f}x against the human-only parse ingest uses, "
+            f"{ratio_all:.2f}x against a parse of every record (target >= 0.4x); "
             f"end to end {medians['end to end']:.0f} MB/s (target >= 150 MB/s)"
         )
         print(
@@ -240,7 +242,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / ("ingest-quick.json" if args.quick else "ingest.json")).write_text(
             json.dumps(
-                {"megabytes": size / 2**20, "runs": runs, "median_mb_s": medians, "ratio": ratio},
+                {
+                    "megabytes": size / 2**20,
+                    "runs": runs,
+                    "median_mb_s": medians,
+                    "ratio": ratio,
+                    "ratio_all_records": ratio_all,
+                },
                 indent=2,
             )
         )

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from memtui.cli import ingesting, render
+from memtui.cli import render
 from memtui.cli.output import emit_json, stream_json_list
 from memtui.core import paths
 from memtui.core.errors import InvalidInputError
@@ -30,7 +30,9 @@ def run(args: argparse.Namespace) -> int:
     database = open_store(settings)
     try:
         if args.command in INGESTING:
-            return INGESTING[args.command](args, settings, database)
+            from memtui.cli.ingesting import COMMANDS  # watchfiles, sources: only when reading
+
+            return COMMANDS[args.command](args, settings, database)
         return HANDLERS.get(args.command or "", overview)(args, database)
     finally:
         database.close()
@@ -229,11 +231,8 @@ def doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.healthy else 1
 
 
-INGESTING: dict[str, Callable[[argparse.Namespace, Settings, Database], int]] = {
-    "scan": ingesting.scan,
-    "watch": ingesting.follow,
-    "sources": ingesting.sources,
-}
+INGESTING = frozenset({"scan", "watch", "sources"})
+"""The commands that read transcripts (cli.ingesting runs them)."""
 HANDLERS: dict[str, Handler] = {
     "add": add,
     "inbox": inbox,

@@ -6,6 +6,7 @@ import argparse
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from memtui.cli import render
@@ -99,3 +100,10 @@ def sources(args: argparse.Namespace, settings: Settings, database: Database) ->
     else:
         print(render.sources(report, home=Path.home(), every=args.all))
     return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings, Database], int]] = {
+    "scan": scan,
+    "watch": follow,
+    "sources": sources,
+}

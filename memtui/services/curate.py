@@ -43,7 +43,6 @@ from memtui.core.records import (
 )
 from memtui.extract.redact import redact
 from memtui.extract.steering import merge_flags, steering_flags
-from memtui.services.relate import related
 from memtui.store import queries
 from memtui.store.database import Database
 from memtui.store.models import (
@@ -743,6 +742,8 @@ def beliefs(
 def show(db: Database, memory_id: int) -> MemoryDetail:
     """One memory with its evidence, revisions, lineage, events, and the confirmed beliefs it
     may duplicate or replace."""
+    from memtui.services.relate import related  # rapidfuzz: only when a memory is shown
+
     with db.read() as session:
         detail = queries.memory_detail(session, memory_id)
         row = session.get(Memory, memory_id)

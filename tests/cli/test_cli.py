@@ -239,3 +239,21 @@ def test_unexpected_errors_carry_no_traceback_unless_asked(tmp_path: Path) -> No
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_listing_commands_load_only_what_they_use(tmp_path: Path) -> None:
+    """inbox and beliefs on an up-to-date store need neither Alembic, watchfiles nor rapidfuzz."""
+    url = str(tmp_path / "lean.db")
+    assert main(["db", "upgrade", "--db", url]) == 0
+    probe = (
+        "import sys\n"
+        "from memtui.cli import main\n"
+        "main(['inbox', '--json', '--db', sys.argv[1]])\n"
+        "main(['beliefs', '--db', sys.argv[1]])\n"
+        "heavy = ('textual', 'rich', 'alembic', 'watchfiles', 'rapidfuzz')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, url], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from memtui.core.transcripts import ReadState
@@ -33,12 +33,6 @@ def _state(row: TranscriptCursor) -> ReadState:
         last_message_id=row.last_message_id,
         context=row.context or {},
     )
-
-
-def load(session: Session, path: str) -> ReadState:
-    """Where the last read of `path` stopped; the beginning for a file never read."""
-    row = session.scalar(select(TranscriptCursor).where(TranscriptCursor.path == path))
-    return ReadState() if row is None else _state(row)
 
 
 PATHS_PER_QUERY = 500
@@ -81,13 +75,6 @@ def save_many(session: Session, advances: Sequence[Advance]) -> None:
         _update(row, advance)
 
 
-def save(
-    session: Session, path: str, tool: str, state: ReadState, *, skipped: int, messages: int
-) -> None:
-    """Record where one read stopped (see save_many)."""
-    save_many(session, [Advance(path, tool, state, skipped, messages)])
-
-
 def _update(row: TranscriptCursor, advance: Advance) -> None:
     state = advance.state
     row.tool = advance.tool
@@ -107,14 +94,3 @@ def all_cursors(session: Session) -> list[CursorRecord]:
     """Every file memtui has read, by path."""
     rows = session.scalars(select(TranscriptCursor).order_by(TranscriptCursor.path)).all()
     return [CursorRecord(r.path, r.tool, _state(r), r.skipped, r.messages) for r in rows]
-
-
-def totals_by_tool(session: Session) -> dict[str, tuple[int, int, int]]:
-    """Per tool: files read, bytes read, messages read."""
-    query = select(
-        TranscriptCursor.tool,
-        func.count(),
-        func.coalesce(func.sum(TranscriptCursor.offset), 0),
-        func.coalesce(func.sum(TranscriptCursor.messages), 0),
-    ).group_by(TranscriptCursor.tool)
-    return {tool: (files, size, messages) for tool, files, size, messages in session.execute(query)}

@@ -63,7 +63,6 @@ def list_memories(
     statuses: Collection[Status] | None = None,
     project: str | None = None,
     ids: Collection[int] | None = None,
-    limit: int | None = None,
     with_global: bool = False,
 ) -> list[MemoryRecord]:
     """Memories matching every given filter, newest first, each with evidence and links.
@@ -73,11 +72,11 @@ def list_memories(
     """
     where = _filters(statuses, project, ids, with_global)
     with gc_paused():
-        return _load_memories(session, where, limit, narrow_links=ids is not None)
+        return _load_memories(session, where, narrow_links=ids is not None)
 
 
 def _load_memories(
-    session: Session, where: list[ColumnElement[bool]], limit: int | None, *, narrow_links: bool
+    session: Session, where: list[ColumnElement[bool]], *, narrow_links: bool
 ) -> list[MemoryRecord]:
     """Run the listing's queries and build its records."""
     joined = Memory.__table__.outerjoin(Project.__table__)
@@ -87,11 +86,7 @@ def _load_memories(
         .where(*where)
         .order_by(M.created_at.desc(), M.id.desc())
     )
-    if limit is not None:
-        memories = memories.limit(limit)
     rows = session.execute(memories).all()
-    if limit is not None:
-        where = [M.id.in_([row.id for row in rows])]
 
     evidence: defaultdict[int, list[EvidenceRecord]] = defaultdict(list)
     # No ORDER BY: sorting 100,000s of rows costs SQLite a temporary B-tree; the few rows of
@@ -103,8 +98,7 @@ def _load_memories(
         if len(found) > 1:
             found.sort(key=lambda e: e.id)
 
-    narrow = narrow_links or limit is not None
-    supersedes, superseded_by = _links(session, where if narrow else None)
+    supersedes, superseded_by = _links(session, where if narrow_links else None)
     return [
         MemoryRecord(
             id=row.id,

@@ -14,9 +14,9 @@ from pathlib import Path
 import watchfiles
 
 from memtui.extract import Extractor, RuleExtractor
-from memtui.services.ingest import FileResult, ingest_file, transcript_of
+from memtui.services.ingest import FileResult, ScanSummary, ingest_file, scan, transcript_of
 from memtui.sources.base import Source
-from memtui.sources.registry import Root, plan
+from memtui.sources.registry import Root
 from memtui.store.database import Database
 
 DEBOUNCE_MS = 50
@@ -91,9 +91,11 @@ def follow(
     waiting: dict[Path, Source] = {}
 
     def catch_up() -> None:
-        for path, source in plan(roots):
-            on_file(ingest_file(db, path, source, extractor))
-            last_read[path] = time.monotonic()
+        def read(done: int, total: int, result: FileResult, summary: ScanSummary) -> None:
+            last_read[Path(result.path)] = time.monotonic()
+            on_file(result)
+
+        scan(db, roots, extractor=extractor, progress=read)  # in groups, as `memtui scan`
         if on_ready is not None:
             on_ready()
 

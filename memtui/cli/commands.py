@@ -27,13 +27,17 @@ def run(args: argparse.Namespace) -> int:
         return db_command(args, settings)
     if args.command == "doctor":
         return doctor(args, settings)
+    if args.command is None:
+        from memtui.cli.app import open_app  # Textual: only for the app
+
+        return open_app(args, settings)
     database = open_store(settings)
     try:
         if args.command in INGESTING:
             from memtui.cli.ingesting import COMMANDS  # watchfiles, sources: only when reading
 
             return COMMANDS[args.command](args, settings, database)
-        return HANDLERS.get(args.command or "", overview)(args, database)
+        return HANDLERS[args.command](args, database)
     finally:
         database.close()
 
@@ -190,7 +194,7 @@ def undo(args: argparse.Namespace, database: Database) -> int:
 
 
 def overview(args: argparse.Namespace, database: Database) -> int:
-    """`memtui` alone: what is waiting, and the commands to act on it."""
+    """`memtui status`: what is waiting, and the commands to act on it."""
     counts = curate.status_counts(database)
     print(render.overview(counts, describe(database.url)))
     return 0
@@ -246,4 +250,5 @@ HANDLERS: dict[str, Handler] = {
     "lock": simple(curate.lock, "Locked"),
     "unlock": simple(curate.unlock, "Unlocked"),
     "undo": undo,
+    "status": overview,
 }

@@ -51,6 +51,16 @@ def build_parser() -> Parser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"memtui {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on a temporary store filled from sample transcripts",
+    )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="open the app without reading transcripts as they change",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help_text: str, *, json: bool = True) -> argparse.ArgumentParser:
@@ -66,6 +76,8 @@ def build_parser() -> Parser:
         help="where it applies (default: the git project of the current directory, "
         "or global outside one)",
     )
+
+    command("status", "count what is waiting and list the commands to act on it")
 
     inbox = command("inbox", "list the pending candidates, newest first")
     inbox.add_argument("--project", metavar="PATH", help="only candidates of this project")

@@ -155,11 +155,12 @@ def detail(info: MemoryDetail) -> str:
 
 
 def overview(counts: Mapping[Status, int], database: str) -> str:
-    """`memtui` alone: the counts and what to do next."""
+    """`memtui status`: the counts and what to do next."""
     pending, confirmed = counts[Status.PENDING], counts[Status.CONFIRMED]
     lines = [
         f"memtui: {pending} candidate(s) waiting, {confirmed} belief(s)   [{database}]",
         "",
+        "  memtui                          review them in the app",
         "  memtui inbox                    list the candidates",
         "  memtui confirm ID / reject ID   decide on one",
         "  memtui beliefs                  list your beliefs",

@@ -34,6 +34,7 @@ from memtui.core.models import (
 from memtui.core.records import (
     AddOutcome,
     AddResult,
+    InboxRow,
     JSONDict,
     MemoryDetail,
     MemoryRecord,
@@ -616,6 +617,59 @@ def supersede(
         return queries.get_memory(session, new.id)
 
 
+def merge(db: Database, candidate_id: int, into_id: int, *, actor: str = USER) -> MemoryRecord:
+    """Fold a candidate into a belief that already says the same thing in other words.
+
+    The candidate's sightings become evidence of the belief (its seen-count and confidence
+    rise) and the candidate is retired, superseded by the belief, so its lineage shows where
+    it went. Returns the belief.
+    """
+    if candidate_id == into_id:
+        raise InvalidInputError("a memory cannot be merged into itself")
+    with db.write() as session:
+        tx = Tx(session, "merge", actor, undoable=True)
+        candidate = tx.memory(candidate_id)
+        _require(candidate, Status.PENDING, doing="merge")
+        target = tx.memory(into_id)
+        _require(target, Status.CONFIRMED, doing="merge into")
+        sightings = session.scalars(
+            select(Evidence).where(Evidence.memory_id == candidate.id).order_by(Evidence.id)
+        ).all()
+        target_before = tx.snapshot(target)
+        added = []
+        for row in sightings:
+            added.append(
+                tx.add_evidence(
+                    target,
+                    NewEvidence(
+                        tool=row.tool,
+                        path=row.path,
+                        line=row.line,
+                        index=row.msg_index,
+                        message_id=row.message_id,
+                        session_id=row.session_id,
+                        timestamp=row.timestamp,
+                        quote=row.quote,
+                        rule=row.rule,
+                        confidence=row.confidence,
+                        redactions=row.redactions,
+                    ),
+                )
+            )
+            target.confidence = combine_confidence(target.confidence, row.confidence)
+        target.updated_at = utcnow()
+        tx.log(target, Action.MERGED, target_before, added={"evidence": added})
+        candidate_before = tx.snapshot(candidate)
+        link = Supersession(old_id=candidate.id, new_id=target.id)
+        session.add(link)
+        session.flush()
+        candidate.status = Status.SUPERSEDED
+        candidate.updated_at = utcnow()
+        tx.log(candidate, Action.SUPERSEDED, candidate_before, added={"supersessions": [link.id]})
+        session.flush()
+        return queries.get_memory(session, target.id)
+
+
 def _promote(tx: Tx, memory: Memory, kind: Kind | None, evidence: NewEvidence | None) -> Memory:
     """Make a memory a confirmed belief, as a replacement, with the kind and evidence given."""
     before = tx.snapshot(memory)
@@ -726,6 +780,20 @@ def inbox(db: Database, *, project: str | None = None) -> list[MemoryRecord]:
     """Pending candidates, newest first."""
     with db.read() as session:
         return queries.list_memories(session, statuses=[Status.PENDING], project=project)
+
+
+def inbox_rows(db: Database, *, statuses: Sequence[Status] = (Status.PENDING,)) -> list[InboxRow]:
+    """The review list: memories in these statuses (pending ones by default), summed up,
+    the most recently seen first."""
+    with db.read() as session:
+        return queries.inbox_rows(session, statuses=statuses)
+
+
+def inbox_row(db: Database, memory_id: int) -> InboxRow | None:
+    """One memory as a review-list line (None if it no longer exists)."""
+    with db.read() as session:
+        found = queries.inbox_rows(session, statuses=list(Status), ids=[memory_id])
+    return found[0] if found else None
 
 
 def beliefs(

@@ -10,6 +10,8 @@ every belief while ingesting would cost seconds per scan, so this runs for the m
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import select
@@ -17,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from memtui.core.models import Scope, Status
 from memtui.core.records import RelatedBelief
-from memtui.store.models import Memory
+from memtui.store.database import Database
+from memtui.store.models import Memory, Project
 
 SIMILAR = 80.0
 """token_set_ratio (0-100) from which two statements read as the same belief."""
@@ -148,3 +151,64 @@ def _may_replace(text: str, beliefs: dict[int, str], similar: set[int]) -> list[
         score = 100.0 * len(shared) / max(1, min(len(terms), len(subject_terms(belief))))
         found.append(RelatedBelief(belief_id, belief, score))
     return sorted(found, key=lambda r: (-r.score, -r.id))[:LIMIT]
+
+
+NEAREST = 20
+"""Beliefs sharing the most subject words with a memory that `marks` scores it against."""
+SIMILAR_MARK = "similar"
+REPLACE_MARK = "may-replace"
+
+
+def marks(db: Database, memories: Sequence[tuple[int, str, Scope, str | None]]) -> dict[int, str]:
+    """For a review list: which memories nearly repeat a belief (`similar`) or may turn one
+    around (`may-replace`). Memories given as (id, text, scope, project root).
+
+    The tests of `related`, in bulk: the beliefs are read once and indexed by subject word,
+    and each memory is scored only against the beliefs that share most words with it (a
+    near-duplicate shares nearly all of them), so a list of 10,000 costs a second or two.
+    """
+    with db.read() as session:
+        rows = session.execute(
+            select(Memory.id, Memory.text, Memory.scope, Project.root)
+            .outerjoin(Project, Project.id == Memory.project_id)
+            .where(Memory.status == Status.CONFIRMED)
+        ).all()
+    if not rows or not memories:
+        return {}
+    texts: dict[int, str] = {}
+    where: dict[int, tuple[Scope, str | None]] = {}
+    by_term: dict[str, list[int]] = {}
+    for belief_id, text, scope, root in rows:
+        texts[belief_id] = text
+        where[belief_id] = (scope, root)
+        for term in subject_terms(text):
+            by_term.setdefault(term, []).append(belief_id)
+    found: dict[int, str] = {}
+    for memory_id, text, scope, project in memories:
+        shared: Counter[int] = Counter()
+        for term in subject_terms(text):
+            shared.update(by_term.get(term, ()))
+        near = [
+            belief_id
+            for belief_id, _ in shared.most_common(NEAREST)
+            if belief_id != memory_id
+            and (
+                scope == Scope.GLOBAL
+                or where[belief_id][0] == Scope.GLOBAL
+                or where[belief_id][1] == project
+            )
+        ]
+        if not near:
+            continue
+        best = process.extractOne(
+            text,
+            {belief_id: texts[belief_id] for belief_id in near},
+            scorer=fuzz.token_set_ratio,
+            processor=utils.default_process,
+            score_cutoff=SIMILAR,
+        )
+        if best is not None:
+            found[memory_id] = SIMILAR_MARK
+        elif CHANGE.search(utils.default_process(text)):
+            found[memory_id] = REPLACE_MARK
+    return found

@@ -1,0 +1,1 @@
+"""Screens of the app: the inbox, and the dialogs it opens."""

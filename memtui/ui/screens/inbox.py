@@ -1,0 +1,568 @@
+"""The review inbox: pending candidates, one key per decision, with provenance, lineage and diff.
+
+State flows down and messages up: the screen holds the rows and hands them to the list; the
+list says which row is highlighted; the screen loads that row's detail in a worker and hands it
+to the panes. Every database call runs in a worker thread. Decisions go through one writer
+thread, in the order they were made, so undo always undoes the newest.
+
+A decision is drawn at once: the decided rows leave the list and the cursor lands on the next
+candidate before the store is written. If the write fails, the person is told and the list
+is read again, so nothing is shown as decided that is not.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from memtui.core.errors import MemtuiError
+from memtui.core.models import Kind, Scope, Status
+from memtui.core.records import InboxRow, MemoryDetail
+from memtui.services import curate, pick, relate
+from memtui.services.curate import ScopeChange
+from memtui.services.provenance import Provenance, provenance
+from memtui.ui.filtering import Filter
+from memtui.ui.screens.dialogs import EditScreen, FlagScreen, HelpScreen, KindScreen, PickerScreen
+from memtui.ui.widgets.candidates import CandidateList
+from memtui.ui.widgets.panes import (
+    Pane,
+    card,
+    diff_pane_content,
+    lineage_content,
+    provenance_content,
+)
+
+if TYPE_CHECKING:
+    from memtui.store.database import Database
+    from memtui.ui.app import MemtuiApp
+
+RELATION_BATCH = 500
+"""Candidates scored against the beliefs per step of the background similar/replace pass."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a write did: how many undoable operations it made, and what to tell."""
+
+    operations: int
+    message: str
+    error: str | None = None
+    reselect: int | None = None
+    """A memory to put the cursor on once the list is read again (after an undo)."""
+
+
+Job = Callable[["Database"], Outcome]
+
+
+class InboxScreen(Screen[None]):
+    """Triage pending candidates."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "decide('confirm')", "Confirm"),
+        Binding("x", "decide('reject')", "Reject"),
+        Binding("e", "edit", "Edit+confirm"),
+        Binding("s", "supersede", "Supersede"),
+        Binding("m", "merge", "Merge"),
+        Binding("t", "kind", "Kind"),
+        Binding("g", "scope", "Global/project"),
+        Binding("space", "mark", "Mark"),
+        Binding("u", "undo", "Undo"),
+        Binding("slash", "filter", "Filter"),
+        Binding("p", "pane('provenance')", "Provenance", show=False),
+        Binding("l", "pane('lineage')", "Lineage", show=False),
+        Binding("d", "pane('diff')", "Diff", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape", "clear", "Clear filter/marks", show=False),
+    ]
+    KEYS: ClassVar[list[tuple[str, str]]] = [
+        ("c", "confirm: the candidate becomes a belief"),
+        ("x", "reject: never proposed again"),
+        ("e", "edit the text, then confirm"),
+        ("s", "supersede: pick the belief it replaces"),
+        ("m", "merge into a belief that says the same"),
+        ("t", "change its kind"),
+        ("g", "toggle global / project scope"),
+        ("space", "mark; decisions then act on every marked one"),
+        ("u", "undo the last decision"),
+        ("/", "filter: words, kind:…, tool:…, project:…"),
+        ("p l d", "show provenance, lineage or diff"),
+        ("j k ↑ ↓", "move; PgUp PgDn Home End"),
+        ("escape", "clear the filter and the marks"),
+        ("?", "this help"),
+        ("q", "quit"),
+    ]
+    DEFAULT_CSS = """
+    InboxScreen { layout: vertical; }
+    InboxScreen #filter { dock: top; display: none; border: tall $accent; }
+    InboxScreen #filter.shown { display: block; }
+    InboxScreen #list { height: 1fr; min-height: 6; }
+    InboxScreen #empty {
+        height: 1fr; display: none; padding: 1 2; background: $surface; color: $text;
+    }
+    InboxScreen.empty #empty { display: block; }
+    InboxScreen.empty #list { display: none; }
+    InboxScreen #below { height: 55%; border-top: solid $panel; }
+    InboxScreen #card {
+        width: 40%; padding: 0 1; background: $surface; border-right: solid $panel;
+    }
+    InboxScreen TabbedContent { width: 1fr; }
+    InboxScreen TabPane { padding: 0; }
+    InboxScreen #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    class Decided(Message):
+        """The writer finished a job."""
+
+        def __init__(self, outcome: Outcome) -> None:
+            super().__init__()
+            self.outcome = outcome
+
+    def __init__(self, database: Database, *, empty_hint: str = "") -> None:
+        super().__init__()
+        self.database = database
+        self.empty_hint = empty_hint
+        self.rows: list[InboxRow] = []
+        self.filter = Filter()
+        self.counts: dict[Status, int] = {}
+        self.detail: MemoryDetail | None = None
+        self.shown: Provenance | None = None
+        self.undo_sizes: list[int] = []
+        self.watch_note = ""
+        self.loaded = False
+        self.jobs: queue.Queue[Job] = queue.Queue()
+        self.writing = threading.Lock()
+        self.draining = False
+
+    @property
+    def memtui(self) -> MemtuiApp:
+        from memtui.ui.app import MemtuiApp
+
+        assert isinstance(self.app, MemtuiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: words, kind:rule, tool:codex, project:api", id="filter")
+        yield CandidateList(id="list")
+        yield Static(id="empty")
+        with Horizontal(id="below"):
+            yield Static(id="card")
+            with TabbedContent(initial="provenance"):
+                with TabPane("Provenance", id="provenance"):
+                    yield Pane(id="provenance-pane")
+                with TabPane("Lineage", id="lineage"):
+                    yield Pane(id="lineage-pane")
+                with TabPane("Diff", id="diff"):
+                    yield Pane(id="diff-pane")
+        yield Static(id="status")
+        yield Footer()
+
+    @property
+    def candidates(self) -> CandidateList:
+        return self.query_one(CandidateList)
+
+    def on_mount(self) -> None:
+        self.candidates.focus()
+        self.show_status()
+        self.load_rows()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
+    def load_rows(self, keep: int | None = None) -> None:
+        """Read the pending candidates and the counts, then score them against the beliefs."""
+        rows = curate.inbox_rows(self.database)
+        counts = curate.status_counts(self.database)
+        worker = get_current_worker()
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self.rows_loaded, rows, counts, keep)
+        for start in range(0, len(rows), RELATION_BATCH):
+            batch = rows[start : start + RELATION_BATCH]
+            found = relate.marks(self.database, [(r.id, r.text, r.scope, r.project) for r in batch])
+            if worker.is_cancelled:
+                return
+            if found:
+                self.app.call_from_thread(self.candidates.set_relations, found)
+
+    def rows_loaded(
+        self, rows: list[InboxRow], counts: dict[Status, int], keep: int | None
+    ) -> None:
+        self.loaded = True
+        self.rows = rows
+        self.counts = counts
+        current = self.candidates.current
+        if keep is None and current is not None:
+            keep = current.id
+        self.candidates.show_rows(self.filter.apply(rows), keep=keep)
+        self.show_empty()
+        self.show_status()
+
+    @on(CandidateList.Highlighted)
+    def highlighted(self, event: CandidateList.Highlighted) -> None:
+        """Draw what the row itself tells at once; load the rest in a worker."""
+        self.detail = None
+        self.shown = None
+        row = event.row
+        self.query_one("#card", Static).update(card(row, None))
+        if row is None:
+            for pane in self.query(Pane):
+                pane.show(Content(""))
+            return
+        self.query_one("#provenance-pane", Pane).show(provenance_content((), None, loading=True))
+        self.query_one("#lineage-pane", Pane).show(lineage_content(None))
+        self.query_one("#diff-pane", Pane).show(diff_pane_content(row, None))
+        self.load_detail(row)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_detail(self, row: InboxRow) -> None:
+        """The candidate's detail, then its newest sighting read back from the transcript."""
+        worker = get_current_worker()
+        try:
+            detail = curate.show(self.database, row.id)
+        except MemtuiError:
+            return  # decided and gone meanwhile: the list is being read again
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self.detail_loaded, row, detail)
+        evidence = detail.memory.evidence
+        if evidence:
+            newest = max(evidence, key=lambda e: (e.timestamp or e.created_at, e.id))
+            shown = provenance(newest)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.provenance_loaded, row, shown)
+
+    def detail_loaded(self, row: InboxRow, detail: MemoryDetail) -> None:
+        if self.candidates.current != row:
+            return
+        self.detail = detail
+        self.query_one("#card", Static).update(card(row, detail))
+        self.query_one("#lineage-pane", Pane).show(lineage_content(detail))
+        self.query_one("#diff-pane", Pane).show(diff_pane_content(row, detail))
+        self.query_one("#provenance-pane", Pane).show(
+            provenance_content(detail.memory.evidence, None, loading=True)
+        )
+
+    def provenance_loaded(self, row: InboxRow, shown: Provenance) -> None:
+        if self.candidates.current != row or self.detail is None:
+            return
+        self.shown = shown
+        self.query_one("#provenance-pane", Pane).show(
+            provenance_content(self.detail.memory.evidence, shown)
+        )
+
+    def ingested(self, created: int) -> None:
+        """The watcher stored new candidates: read the list again, keeping the cursor."""
+        self.load_rows()
+
+    def set_watch_note(self, note: str) -> None:
+        self.watch_note = note
+        self.show_status()
+
+    def show_status(self) -> None:
+        counts = self.counts
+        parts = [
+            f"{counts.get(Status.PENDING, 0)} pending",
+            f"{counts.get(Status.CONFIRMED, 0)} beliefs",
+            f"{counts.get(Status.REJECTED, 0)} rejected",
+        ]
+        if not self.loaded:
+            parts = ["reading the store…"]
+        marked = len(self.candidates.marked)
+        if marked:
+            parts.append(f"{marked} marked")
+        if self.filter.active:
+            parts.append(f"filter {self.filter.describe()} ({len(self.candidates.rows)} shown)")
+        if self.watch_note:
+            parts.append(self.watch_note)
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def show_empty(self) -> None:
+        empty = self.loaded and not self.candidates.rows
+        self.set_class(empty, "empty")
+        if not empty:
+            return
+        if self.filter.active:
+            text = "No candidate matches the filter. Escape clears it."
+        elif self.counts.get(Status.CONFIRMED, 0) or self.counts.get(Status.REJECTED, 0):
+            text = "Inbox zero: every candidate is decided. New ones appear here as you work."
+        else:
+            text = self.empty_hint or "Nothing to review yet."
+        self.query_one("#empty", Static).update(text)
+
+    # --- deciding -----------------------------------------------------------------------------
+
+    def targets(self) -> list[InboxRow]:
+        """The marked rows, else the row under the cursor."""
+        marked = self.candidates.marked
+        if marked:
+            return [r for r in self.candidates.rows if r.id in marked]
+        current = self.candidates.current
+        return [current] if current is not None else []
+
+    def action_decide(self, verb: str) -> None:
+        """Confirm or reject the targets."""
+        rows = self.targets()
+        if not rows:
+            return
+        if verb == "reject":
+            self.commit(rows, "Rejected", lambda db, r: curate.reject(db, r.id))
+            return
+        flagged = [(r.id, r.text, r.flags) for r in rows if r.flags]
+
+        def confirm(accept: bool | None) -> None:
+            if flagged and not accept:
+                return
+            self.commit(
+                rows,
+                "Confirmed",
+                lambda db, r: curate.confirm(db, r.id, accept_flags=bool(flagged)),
+            )
+
+        if flagged:
+            self.app.push_screen(FlagScreen(flagged), confirm)
+        else:
+            confirm(None)
+
+    def action_edit(self) -> None:
+        """Edit the current candidate's text, then confirm it."""
+        row = self.candidates.current
+        if row is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+
+            def confirm_edited(accept: bool | None = None) -> None:
+                self.commit(
+                    [row],
+                    "Edited and confirmed",
+                    lambda db, r: curate.confirm(db, r.id, text=text, accept_flags=bool(accept)),
+                )
+
+            if row.flags:
+                self.app.push_screen(FlagScreen([(row.id, row.text, row.flags)]), confirm_edited)
+            else:
+                confirm_edited()
+
+        self.app.push_screen(EditScreen(f"Edit #{row.id}, then confirm it", row.text), done)
+
+    def action_supersede(self) -> None:
+        """Pick the belief the current candidate replaces."""
+        self.pick_belief("supersede", "Supersede which belief with this candidate?")
+
+    def action_merge(self) -> None:
+        """Pick the belief the current candidate repeats; its sightings join that belief."""
+        self.pick_belief("merge", "Merge this candidate into which belief?")
+
+    def pick_belief(self, verb: str, title: str) -> None:
+        row = self.candidates.current
+        if row is None:
+            return
+        project = None if row.scope == Scope.GLOBAL else row.project
+
+        def chosen(belief_id: int | None) -> None:
+            if belief_id is None:
+                return
+            if verb == "merge":
+                self.commit(
+                    [row],
+                    f"Merged into #{belief_id}",
+                    lambda db, r: curate.merge(db, r.id, belief_id),
+                )
+                return
+
+            def replace(accept: bool | None = None) -> None:
+                if row.flags and not accept:
+                    return
+                self.commit(
+                    [row],
+                    f"Superseded #{belief_id} by",
+                    lambda db, r: curate.supersede(
+                        db, belief_id, new_id=r.id, accept_flags=bool(accept)
+                    ),
+                )
+
+            if row.flags:
+                self.app.push_screen(FlagScreen([(row.id, row.text, row.flags)]), replace)
+            else:
+                replace()
+
+        self.app.push_screen(
+            PickerScreen(title, row.text, lambda: pick.belief_choices(self.database, project)),
+            chosen,
+        )
+
+    def action_kind(self) -> None:
+        """Change the kind of the targets (they stay in the inbox)."""
+        rows = self.targets()
+        if not rows:
+            return
+
+        def chosen(kind: Kind | None) -> None:
+            if kind is None:
+                return
+            changing = [r for r in rows if r.kind != kind]
+            self.commit(
+                changing,
+                f"Kind {kind.value}:",
+                lambda db, r: curate.edit(db, r.id, kind=kind),
+                stays=True,
+            )
+
+        self.app.push_screen(KindScreen(rows[0].kind), chosen)
+
+    def action_scope(self) -> None:
+        """Make the targets global, or (back to) their project's."""
+        rows = self.targets()
+        if not rows:
+            return
+        to_global = rows[0].scope != Scope.GLOBAL
+        scope = ScopeChange(Scope.GLOBAL if to_global else Scope.PROJECT)
+        changing = [r for r in rows if (r.scope == Scope.GLOBAL) != to_global]
+        label = "Global:" if to_global else "Project scope:"
+        self.commit(changing, label, lambda db, r: curate.edit(db, r.id, scope=scope), stays=True)
+
+    def action_mark(self) -> None:
+        self.candidates.toggle_mark()
+        self.show_status()
+
+    def action_undo(self) -> None:
+        """Undo the newest decision (all of a batch made on marked candidates)."""
+        size = self.undo_sizes.pop() if self.undo_sizes else 1
+
+        def job(db: Database) -> Outcome:
+            last = None
+            done = 0
+            for _ in range(size):
+                try:
+                    last = curate.undo(db)
+                except MemtuiError as exc:
+                    if done == 0:
+                        return Outcome(0, "", error=str(exc))
+                    break
+                done += 1
+            assert last is not None
+            ids = ", ".join(f"#{i}" for i in last.memory_ids)
+            noun = f"{done} decisions" if done > 1 else last.command
+            return Outcome(-1, f"Undid {noun} ({ids})", reselect=last.memory_ids[0])
+
+        self.enqueue(job)
+
+    def commit(
+        self,
+        rows: Sequence[InboxRow],
+        verb: str,
+        apply: Callable[[Database, InboxRow], object],
+        *,
+        stays: bool = False,
+    ) -> None:
+        """Draw the decision now, and queue its write."""
+        if not rows:
+            return
+        ids = {r.id for r in rows}
+        if not stays:
+            self.candidates.drop(ids)
+            self.rows = [r for r in self.rows if r.id not in ids]
+            self.counts[Status.PENDING] = max(0, self.counts.get(Status.PENDING, 0) - len(ids))
+            self.show_empty()
+        self.candidates.marked -= ids
+        self.show_status()
+
+        def job(db: Database) -> Outcome:
+            done = 0
+            for row in rows:
+                try:
+                    apply(db, row)
+                except MemtuiError as exc:
+                    return Outcome(done, "", error=str(exc))
+                done += 1
+            names = ", ".join(f"#{r.id}" for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+            return Outcome(done, f"{verb} {names}")
+
+        self.enqueue(job)
+
+    def enqueue(self, job: Job) -> None:
+        """Queue a write; one writer thread at a time applies the queue in order."""
+        with self.writing:
+            self.jobs.put(job)
+            if self.draining:
+                return
+            self.draining = True
+        self.drain()
+
+    @work(thread=True, group="writer", exit_on_error=False)
+    def drain(self) -> None:
+        """Apply queued decisions one after the other, in the order they were made."""
+        while True:
+            with self.writing:
+                if self.jobs.empty():
+                    self.draining = False
+                    return
+                job = self.jobs.get()
+            try:
+                outcome = job(self.database)
+            except Exception as exc:
+                outcome = Outcome(0, "", error=f"{type(exc).__name__}: {exc}")
+            self.post_message(self.Decided(outcome))
+
+    @on(Decided)
+    def decided(self, event: Decided) -> None:
+        outcome = event.outcome
+        if outcome.operations > 0:
+            self.undo_sizes.append(outcome.operations)
+        if outcome.error:
+            self.notify(outcome.error, title="Not done", severity="error", timeout=8)
+        elif outcome.message:
+            self.notify(outcome.message, timeout=3)
+        self.load_rows(keep=outcome.reselect)
+
+    # --- views --------------------------------------------------------------------------------
+
+    def action_pane(self, name: str) -> None:
+        self.query_one(TabbedContent).active = name
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.KEYS))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.filter = Filter.parse(event.value)
+        self.candidates.show_rows(self.filter.apply(self.rows))
+        self.show_empty()
+        self.show_status()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        box = self.query_one("#filter", Input)
+        if not box.value.strip():
+            box.remove_class("shown")
+        self.candidates.focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value or self.candidates.marked:
+            box.value = ""
+            self.candidates.marked.clear()
+            self.candidates.refresh()
+        box.remove_class("shown")
+        self.candidates.focus()
+        self.show_status()

@@ -1,0 +1,1 @@
+"""Widgets of the app: each draws state handed down to it and posts what the person did."""

@@ -1,0 +1,237 @@
+"""The review list: one line per candidate, drawn through the line API.
+
+Only the rows on screen are rendered, so 10,000 candidates cost what 30 do; removing the
+current row after a decision and drawing the next one is a list operation and a repaint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from memtui.core.records import InboxRow
+from memtui.ui.format import KIND_LABEL, ago, flag_signs, project_name, tool_label
+
+KIND_WIDTH = 10
+TOOL_WIDTH = 12
+PROJECT_WIDTH = 14
+AGE_WIDTH = 4
+SEEN_WIDTH = 3
+CONF_WIDTH = 4
+FLAGS_WIDTH = 3
+FIXED = (
+    2 + KIND_WIDTH + TOOL_WIDTH + PROJECT_WIDTH + AGE_WIDTH + SEEN_WIDTH + CONF_WIDTH + FLAGS_WIDTH
+)
+"""Cells taken by every column but the text (the spaces between columns not counted)."""
+
+
+def text_width(width: int) -> int:
+    """The statement column's width in a list `width` cells wide (one space between columns)."""
+    return max(8, width - FIXED - 8)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+class CandidateList(ScrollView, can_focus=True):
+    """Candidates, one per line, with a cursor and marks."""
+
+    BINDINGS = [  # noqa: RUF012 - Textual reads this class attribute
+        Binding("j,down", "move(1)", "Down", show=False),
+        Binding("k,up", "move(-1)", "Up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+    COMPONENT_CLASSES = {  # noqa: RUF012
+        "candidate-list--header",
+        "candidate-list--cursor",
+        "candidate-list--marked",
+        "candidate-list--kind",
+        "candidate-list--muted",
+        "candidate-list--flag",
+    }
+    DEFAULT_CSS = """
+    CandidateList {
+        background: $surface;
+        scrollbar-gutter: stable;
+    }
+    CandidateList > .candidate-list--header { color: $text-muted; text-style: bold; }
+    CandidateList > .candidate-list--cursor { background: $block-cursor-blurred-background; }
+    CandidateList:focus > .candidate-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    CandidateList > .candidate-list--marked { color: $accent; text-style: bold; }
+    CandidateList > .candidate-list--kind { color: $secondary; }
+    CandidateList > .candidate-list--muted { color: $text-muted; }
+    CandidateList > .candidate-list--flag { color: $warning; text-style: bold; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The candidate under the cursor changed (None: the list is empty)."""
+
+        def __init__(self, row: InboxRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[InboxRow] = []
+        self.marked: set[int] = set()
+        self.relations: dict[int, str] = {}
+        self.now = datetime.now(UTC)
+        self._highlighted: int | None = -1
+
+    # --- state handed down by the screen ------------------------------------------------------
+
+    def show_rows(self, rows: Sequence[InboxRow], *, keep: int | None = None) -> None:
+        """Show these rows; the cursor goes to the row with id `keep`, else stays in place."""
+        self.rows = list(rows)
+        self.now = datetime.now(UTC)
+        position = self.cursor
+        if keep is not None:
+            position = next((i for i, r in enumerate(self.rows) if r.id == keep), position)
+        self.marked &= {r.id for r in self.rows}
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._place(position)
+        self.refresh()
+
+    def drop(self, ids: set[int]) -> None:
+        """Take decided rows out; the cursor lands on the row that followed the current one."""
+        if not ids:
+            return
+        current = self.cursor
+        before = sum(1 for r in self.rows[:current] if r.id in ids)
+        self.rows = [r for r in self.rows if r.id not in ids]
+        self.marked -= ids
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._place(current - before)
+        self.refresh()
+
+    def set_relations(self, relations: dict[int, str]) -> None:
+        """Marks of similar / may-replace for some rows (computed in the background)."""
+        self.relations.update(relations)
+        self.refresh()
+
+    @property
+    def current(self) -> InboxRow | None:
+        """The row under the cursor."""
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the current row, then move down (as file managers do)."""
+        row = self.current
+        if row is None:
+            return
+        self.marked.symmetric_difference_update({row.id})
+        self.refresh()
+        self.action_move(1)
+
+    # --- moving -------------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        """Move the cursor by `step` rows."""
+        self._place(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        """Move by a screenful."""
+        self._place(self.cursor + direction * max(1, self.size.height - 2))
+
+    def action_jump(self, position: int) -> None:
+        """Go to the first row (0) or the last (-1)."""
+        self._place(position if position >= 0 else len(self.rows) - 1)
+
+    def _place(self, position: int) -> None:
+        """Put the cursor on a row, keep it visible, and say so when the row changed."""
+        position = max(0, min(position, len(self.rows) - 1))
+        old = self.cursor
+        self.cursor = position
+        self.refresh_line(old - int(self.scroll_offset.y) + 1)
+        self.refresh_line(position - int(self.scroll_offset.y) + 1)
+        # Line 0 is the header, so row i is line i + 1.
+        self.scroll_to_region(
+            Region(0, position + 1, 1, 1), animate=False, immediate=True, force=True
+        )
+        row = self.current
+        row_id = row.id if row is not None else None
+        if row_id != self._highlighted:
+            self._highlighted = row_id
+            self.post_message(self.Highlighted(row))
+
+    def on_resize(self) -> None:
+        """The text column takes the room the other columns leave."""
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+
+    def on_click(self, event: object) -> None:
+        """Clicking a row selects it."""
+        offset = getattr(event, "y", None)
+        if isinstance(offset, int) and offset >= 1:
+            self._place(int(self.scroll_offset.y) + offset - 1)
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """One line: the header on the first, a row on the others."""
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._header(width)
+        index = y - 1 + int(self.scroll_offset.y)
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        return self._row(self.rows[index], index == self.cursor, width)
+
+    def _header(self, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("candidate-list--header")
+        text = (
+            "  "
+            + set_cell_size("kind", KIND_WIDTH + 1)
+            + set_cell_size("statement", text_width(width) + 1)
+            + set_cell_size("tool", TOOL_WIDTH + 1)
+            + set_cell_size("project", PROJECT_WIDTH + 1)
+            + set_cell_size("age", AGE_WIDTH + 1)
+            + f"{'×':>{SEEN_WIDTH}} "
+            + f"{'conf':>{CONF_WIDTH}} "
+            + "⚑"
+        )
+        return Strip([Segment(set_cell_size(text, width), style)], width)
+
+    def _row(self, row: InboxRow, selected: bool, width: int) -> Strip:
+        base = self.rich_style
+        if selected:
+            base = base + self.get_component_rich_style("candidate-list--cursor")
+        muted = base + self.get_component_rich_style("candidate-list--muted", partial=True)
+        kind = base + self.get_component_rich_style("candidate-list--kind", partial=True)
+        flag = base + self.get_component_rich_style("candidate-list--flag", partial=True)
+        marked = row.id in self.marked
+        mark_style = base + self.get_component_rich_style("candidate-list--marked", partial=True)
+        text = " ".join(row.text.split())
+        segments = [
+            Segment("● " if marked else "  ", mark_style),
+            Segment(set_cell_size(KIND_LABEL[row.kind], KIND_WIDTH) + " ", kind),
+            Segment(fit(text, text_width(width)) + " ", mark_style if marked else base),
+            Segment(set_cell_size(tool_label(row), TOOL_WIDTH) + " ", muted),
+            Segment(fit(project_name(row.project), PROJECT_WIDTH) + " ", muted),
+            Segment(set_cell_size(ago(row.last_seen, self.now), AGE_WIDTH) + " ", muted),
+            Segment(f"{row.seen:>{SEEN_WIDTH}} ", base),
+            Segment(f"{row.confidence:>{CONF_WIDTH}.2f} ", muted),
+            Segment(set_cell_size(flag_signs(row, self.relations.get(row.id)), FLAGS_WIDTH), flag),
+        ]
+        strip = Strip(segments)
+        return strip.adjust_cell_length(width, base)

@@ -1,0 +1,246 @@
+"""The panes around the review list: the candidate, where it came from, its lineage, its diff.
+
+Each pane is handed finished records and draws them; it never loads anything itself. Colours
+are theme variables only (`$memtui-quote`, `$memtui-diff-added`, ...), so every theme applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from memtui.core.records import (
+    EventRecord,
+    EvidenceRecord,
+    InboxRow,
+    MemoryDetail,
+    RelatedBelief,
+    RevisionRecord,
+)
+from memtui.core.transcripts import Author
+from memtui.services.diff import Change, Piece, word_diff
+from memtui.services.provenance import Provenance
+from memtui.ui.format import KIND_LABEL, ago, project_name, when
+
+Part = str | tuple[str, str]
+
+AUTHOR_LABEL = {
+    Author.HUMAN: ("you", "bold $primary"),
+    Author.PASTED: ("you (pasted)", "bold $primary"),
+    Author.INJECTED: ("harness", "$text-muted"),
+    Author.TOOL: ("tool", "$text-muted"),
+    Author.AGENT: ("agent", "bold $secondary"),
+}
+CHANGE_STYLE = {
+    Change.SAME: "",
+    Change.ADDED: "bold $memtui-diff-added underline",
+    Change.REMOVED: "$memtui-diff-removed strike",
+}
+
+
+class Pane(VerticalScroll):
+    """A scrolling pane holding one body of text."""
+
+    DEFAULT_CSS = """
+    Pane { height: 1fr; padding: 0 1; background: $surface; }
+    Pane > Static { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="body")
+
+    def show(self, content: Content) -> None:
+        """Replace the pane's text and scroll back to its top."""
+        self.query_one("#body", Static).update(content)
+        self.scroll_home(animate=False)
+
+
+def lines(*rows: Content | str) -> Content:
+    """Rows of content, one per line."""
+    return Content("\n").join(Content(r) if isinstance(r, str) else r for r in rows)
+
+
+def quoted(text: str, quote: str) -> Content:
+    """A message with the quote the statement was taken from highlighted."""
+    where = text.find(quote) if quote else -1
+    if where < 0:
+        return Content(text)
+    return Content.assemble(text[:where], (quote, "bold $memtui-quote"), text[where + len(quote) :])
+
+
+def diff_content(pieces: Iterable[Piece]) -> Content:
+    """A word-level diff: removed words struck through, added ones underlined."""
+    return Content.assemble(*((p.text, CHANGE_STYLE[p.change]) for p in pieces))
+
+
+def card(row: InboxRow | None, detail: MemoryDetail | None) -> Content:
+    """The candidate under the cursor: its text and what is known about it."""
+    if row is None:
+        return Content("Nothing to review.")
+    facts: list[Part] = [
+        (KIND_LABEL[row.kind], "bold $secondary"),
+        f"  #{row.id}  ",
+        ("global" if row.scope.value == "global" else project_name(row.project), "$text-muted"),
+        f"  seen {row.seen}×  confidence {row.confidence:.2f}  ",
+        _last_seen(row),
+    ]
+    rows: list[Content | str] = [Content.styled(row.text, "bold"), Content.assemble(*facts)]
+    if row.redactions:
+        plural = "s" if row.redactions > 1 else ""
+        rows.append(
+            Content.styled(f"$ {row.redactions} secret{plural} removed before storing", "$warning")
+        )
+    if row.flags:
+        rows.append(
+            Content.styled(
+                f"! flagged: {', '.join(row.flags)}. Confirming asks you to accept this.",
+                "bold $error",
+            )
+        )
+    if detail is not None:
+        rows.extend(_related("≈ similar to", detail.similar))
+        rows.extend(_related("↻ may replace", detail.may_replace))
+    return lines(*rows)
+
+
+def _last_seen(row: InboxRow) -> str:
+    age = ago(row.last_seen)
+    return "seen just now" if age == "now" else f"last seen {age} ago"
+
+
+def _related(label: str, beliefs: Sequence[RelatedBelief]) -> list[Content]:
+    return [
+        Content.assemble((f"{label} ", "$warning"), f"#{b.id} ", (b.text, "italic"))
+        for b in beliefs
+    ]
+
+
+def provenance_content(
+    evidence: Sequence[EvidenceRecord], shown: Provenance | None, *, loading: bool = False
+) -> Content:
+    """Where the statement was made: the chosen sighting in context, then every sighting."""
+    rows: list[Content | str] = []
+    if shown is not None:
+        ev = shown.evidence
+        rows.append(Content.styled(_where(ev), "$text-muted"))
+        if shown.note:
+            rows.extend(["", Content.styled(shown.note, "$warning"), ""])
+            rows.append(Content.assemble(("quote: ", "$text-muted"), (ev.quote, "$memtui-quote")))
+        for message in shown.messages:
+            label, style = AUTHOR_LABEL[message.author]
+            stamp = f"  {when(message.timestamp)}" if message.timestamp else ""
+            marker = "▶ " if message.is_source else "  "
+            rows.append("")
+            rows.append(Content.assemble((marker + label, style), (stamp, "$text-muted")))
+            body = quoted(message.text, ev.quote) if message.is_source else Content(message.text)
+            rows.append(body if message.is_source else body.stylize("$text-muted"))
+            if message.cut:
+                rows.append(Content.styled(f"… {message.cut} more characters", "$text-muted"))
+    elif loading:
+        rows.append(Content.styled("Reading the transcript…", "$text-muted"))
+    if len(evidence) > 1:
+        rows.extend(["", Content.styled(f"Seen {len(evidence)} times:", "bold")])
+        for number, ev in enumerate(evidence, 1):
+            rows.append(Content.assemble(f"{number}. ", (_where(ev), "$text-muted")))
+            rows.append(Content.assemble("   ", (ev.quote, "italic")))
+    return lines(*rows)
+
+
+def _where(ev: EvidenceRecord) -> str:
+    place = ev.path or "typed into memtui"
+    if ev.line is not None:
+        place += f":{ev.line}"
+    elif ev.index is not None:
+        place += f" [{ev.index}]"
+    session = f" · session {ev.session_id[:8]}" if ev.session_id else ""
+    rule = f" · rule {ev.rule}" if ev.rule else ""
+    return f"{ev.tool} · {when(ev.timestamp or ev.created_at)}{session}{rule}\n{place}"
+
+
+def lineage_content(detail: MemoryDetail | None) -> Content:
+    """What the memory duplicates or would supersede, its supersession chain and its events."""
+    if detail is None:
+        return Content.styled("Loading…", "$text-muted")
+    memory = detail.memory
+    rows: list[Content | str] = []
+    if detail.may_replace:
+        rows.append(Content.styled("Would supersede (if you press s and pick it):", "bold"))
+        rows.extend(_related("↻", detail.may_replace))
+        rows.append("")
+    if detail.similar:
+        rows.append(Content.styled("Nearly repeats (merge it with m):", "bold"))
+        rows.extend(_related("≈", detail.similar))
+        rows.append("")
+    if detail.lineage:
+        rows.append(Content.styled("Supersession chain, oldest first:", "bold"))
+        for link in detail.lineage:
+            here = "▶ " if link.id == memory.id else "  "
+            rows.append(
+                Content.assemble(
+                    here, (f"#{link.id} {link.status.value:<10} ", "$text-muted"), link.text
+                )
+            )
+        rows.append("")
+    if not rows:
+        rows.extend(["Nothing it duplicates or replaces, and no earlier version.", ""])
+    rows.append(Content.styled("Events:", "bold"))
+    rows.extend(_event(event) for event in detail.events)
+    return lines(*rows)
+
+
+def _event(event: EventRecord) -> Content:
+    return Content.assemble(
+        (f"{when(event.created_at)}  ", "$text-muted"),
+        (f"{event.action.value:<10}", "bold"),
+        (f" by {event.actor} ({event.command})", "$text-muted"),
+    )
+
+
+def diff_pane_content(row: InboxRow | None, detail: MemoryDetail | None) -> Content:
+    """The candidate against the belief it would replace (or nearly repeats); else the
+    memory's own revisions, each against the one before."""
+    if row is None or detail is None:
+        return Content.styled("Loading…" if row else "", "$text-muted")
+    target = (detail.may_replace or detail.similar or (None,))[0]
+    rows: list[Content | str] = []
+    if target is not None:
+        verb = "would replace" if detail.may_replace else "nearly repeats"
+        rows.append(Content.styled(f"#{row.id} {verb} #{target.id}:", "bold"))
+        rows.append(diff_content(word_diff(target.text, row.text)))
+        rows.append("")
+    rows.extend(revision_diffs(detail.revisions))
+    if not rows:
+        rows.append("Nothing to compare: it replaces no belief and has one version.")
+    return lines(*rows)
+
+
+def revision_diffs(revisions: Sequence[RevisionRecord]) -> list[Content | str]:
+    """Each revision of a statement against the one before it."""
+    rows: list[Content | str] = []
+    for older, newer in pairwise(revisions):
+        rows.append(
+            Content.styled(
+                f"Revision {newer.number} ({when(newer.created_at)}) against {older.number}:",
+                "bold",
+            )
+        )
+        if older.text != newer.text:
+            rows.append(diff_content(word_diff(older.text, newer.text)))
+        changes = [
+            f"{name} {a} → {b}"
+            for name, a, b in (
+                ("kind", older.kind.value, newer.kind.value),
+                ("scope", older.scope.value, newer.scope.value),
+                ("project", project_name(older.project), project_name(newer.project)),
+            )
+            if a != b
+        ]
+        if changes:
+            rows.append(Content.styled(", ".join(changes), "$text-muted"))
+        rows.append("")
+    return rows

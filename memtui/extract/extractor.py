@@ -11,6 +11,7 @@ from memtui.extract.proposal import Proposal
 from memtui.extract.rules import RULES, Context, Rule
 from memtui.extract.text import (
     Sentence,
+    context_bound,
     proposal_text,
     quote_of,
     scope_of,
@@ -119,7 +120,8 @@ class RuleExtractor:
 
 
 def _confidence(base: float, sentence: Sentence) -> float:
-    """The rule's confidence, lowered for hedged, temporary or task-shaped sentences."""
+    """The rule's confidence, lowered for hedged, temporary, task-shaped or context-bound
+    sentences."""
     value = base
     if _TEMPORARY.search(sentence.body):
         value -= 0.1
@@ -129,6 +131,8 @@ def _confidence(base: float, sentence: Sentence) -> float:
         value -= 0.2
     if len(sentence.body) > 200:
         value -= 0.1
+    if context_bound(sentence.body):
+        value -= 0.2  # "that was created via ...": the reviewer must rewrite it, if they keep it
     return min(0.9, max(0.05, round(value, 2)))
 
 

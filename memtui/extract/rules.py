@@ -610,21 +610,29 @@ _RUSSIAN = _re(
         (?:(?P<self>сам[аи]?)\s+[а-яё]+
          |всегда\s+[а-яё]+|никогда\s+(?:не\s+)?[а-яё]+|не\s+(?:надо|нужно|смей)\s+[а-яё]+
          |запомни\w*|обязательно\s+[а-яё]+|используй\w*\s+\S+\s+вместо|впредь|отныне|
-         с\s+этого\s+момента|больше\s+никогда)"""
+         с\s+этого\s+момента|больше\s+никогда
+         |(?P<dont>не\s+(?!очень\b|только\b|совсем\b|всегда\b|сразу\b|туда\b|сюда\b)
+            [а-яё]{2,}(?:[аяеу]й|[аяеу]йте|[иь]|ите|ьте|[аяеу]йся|ись|ься))\s+\S
+         |(?P<pref>(?:я\s+)?(?:предпочитаю|предпочитаем)|мне\s+(?:больше\s+)?нравится)\s+\S)"""
 )
+"""Russian cues at the start of a sentence. `dont` is a negated imperative ("не трогай",
+"не запускайте"): its verb ends as imperatives do, which "не знаю", "не работает" do not."""
 
 
 @rule("russian", Kind.RULE, 0.55)
 def russian(sentence: Sentence, context: Context) -> Hit | None:
-    """Russian cues: "всегда/никогда/не надо/запомни/впредь", "сам запроси" (do it yourself)."""
+    """Russian cues: "всегда/никогда/не надо/не трогай/запомни/впредь/предпочитаю", "сам"."""
     match = _RUSSIAN.search(sentence.body)
     if match and match.group("self"):
         return _hit(match, Kind.CORRECTION)
+    if match and match.group("pref"):
+        return _hit(match, Kind.PREFERENCE)
     return _hit(match)
 
 
 _CHINESE = re.compile(
-    r"^(?:请)?(?:总是|始终|永远|一律|务必|必须|不要|别再?|禁止|记住|以后|今后|从现在开始)"
+    r"^(?:请)?(?:总是|始终|永远|一律|务必|必须|不要|别再?|禁止|记住|记得|以后|今后|从现在开始|"
+    r"请勿|切勿|千万(?:不要|别)|不许|不准|一定要)"
 )
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the Cyrillic and CJK fillers are meant)
 """Sentence hygiene: split a message into sentences, drop what cannot be a memory, and turn a
 sentence into the text of a proposal.
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from memtui.core.models import Scope
 
@@ -121,10 +123,13 @@ _FILLER = re.compile(
         a\s+(?:couple|few)\s+(?:of\s+)?things|another\s+thing|first\s+of\s+all|first\s+off|
         (?:it\s+)?turns\s+out|by\s+the\s+way|in\s+any\s+case|now|then|just|again|
         never\s?mind|nvm|hold\s+on|good|fine|right|sure|
-        (?:no|nope|nah|wrong|incorrect|not\s+quite)(?=\s*[,.!:;-])
+        (?:no|nope|nah|wrong|incorrect|not\s+quite)(?=\s*[,.!:;-])|
+        ну|а|и|но|так|короче|кстати|слушай|пожалуйста|плиз|ок|окей|ладно|да|смотри
     )\b[\s,.!:;-]*)+""",
     re.VERBOSE | re.IGNORECASE,
 )
+_CJK_FILLER = re.compile(r"^(?:(?:另外|还有|然后|那么|对了|好的|嗯+|请(?!勿))[\s，,、：:]*)+")
+"""Chinese lead-ins ("also", "then", "please"): a separate pattern, as CJK has no word break."""
 _QUESTION_END = re.compile(r"[?\uff1f]\s*$|[?\uff1f]\s")
 _QUESTION_START = re.compile(
     r"""^(?:can|could|would|will|shall|do|does|did|is|are|was|were|have|has|should)\s+
@@ -175,6 +180,9 @@ def _sentence(line: str, start: int, end: int, line_start: int) -> Sentence | No
     start += lead
     filler = _FILLER.match(raw)
     cut = filler.end() if filler else 0
+    cjk_filler = _CJK_FILLER.match(raw, cut)
+    if cjk_filler and cjk_filler.end() < len(raw):
+        cut = cjk_filler.end()
     return Sentence(
         raw=raw,
         start=line_start + start,
@@ -227,8 +235,11 @@ _CLAUSE = re.compile(
     r",\s+|;\s+|:\s+|\s+-\s+|\s+(?=(?:so|but|because|since|which|and\s+then|then)\s)", re.I
 )
 _TRAILING = re.compile(
-    r"""(?:[\s,;:]+|\s+(?:please|pls|plz|thanks|thank\s+you|thx|lol|etc\.*|and\s+so\s+on|
-         for\s+me|ok|okay)\b\.*|\s*(?:<3|:-?\)|:-?D|;-?\)|:-?P|xD|\^\^|!+|\.{2,}|\u2026))+$""",
+    r"""(?:[\s,;:\uff0c\uff1b\uff1a\u3001]+
+      | \s+(?:please|pls|plz|thanks|thank\s+you|thx|lol|etc\.*|and\s+so\s+on|for\s+me|ok|okay|
+           пожалуйста|спасибо|плиз)\b\.*
+      | \s*(?:谢谢|谢啦|多谢)
+      | \s*(?:<3|:-?\)|:-?D|;-?\)|:-?P|xD|\^\^|!+|\.{2,}|\u2026))+$""",
     re.VERBOSE | re.IGNORECASE,
 )
 _INNER_PLEASE = re.compile(r"^please\s+|(?<=[,;]\s)please\s+", re.IGNORECASE)
@@ -304,8 +315,9 @@ _SPACE = re.compile(r"\s+")
 def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> str:
     """One tidy sentence from a sentence's body: fillers off, capitalised, a full stop.
 
-    Only light normalisation: nothing is added but the capital, an apostrophe in chat
-    contractions ("dont"), a capital "I" and the full stop. A body longer than
+    Only light normalisation: fillers and conversational lead-ins off (see `reword`),
+    nothing added but the capital, an apostrophe in chat contractions ("dont"), a capital
+    "I", the usual casing of well-known names and the full stop. A body longer than
     MAX_TEXT_CHARS is cut to the clauses around the cue (`cue_start`:`cue_end`).
     """
     text = body
@@ -315,6 +327,7 @@ def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> 
     text = _INNER_PLEASE.sub("", text)
     text = _TRAILING.sub("", text)
     text = _CONTRACTION.sub(_contraction, text)
+    text = reword(text)
     text = _LONE_I.sub("I", text)
     text = _capitalise(text)
     text = text.rstrip("!\uff01")
@@ -377,3 +390,277 @@ def quote_of(sentence: Sentence, cue_start: int) -> str:
         space = raw.rfind(" ", begin, end)
         end = space if space > begin else end
     return raw[begin:end].strip()
+
+
+# --- rewording: from what was said in a conversation to a line of a rules file -----------------
+
+_VERB = r"""(?:use|run|write|put|keep|add|avoid|commit|push|name|format|test|call|choose|pick|
+    stick|store|deploy|install|make|create|document|ask|open|merge|rebase|squash|sign|tag|lint|
+    review|structure|organi[sz]e|split|follow|start|ship|release|note|skip|stop|tell|report|log|
+    leave|ignore|fall\s+back|retry|mention|flag|check|wait|explain|notify|escalate|prefer|
+    update|close|restart|re-?run|return|raise|abort|try|place|import|edit|delete|remove|touch|
+    modify|change|read|include|reply|respond|answer|show|print|work|treat|assume|default|send|
+    set|build|mark|copy|generate|bump|pin|lock|go\s+with|switch|move|migrate|stay|
+    standardi[sz]e|adopt|drop|rewrite|only|always|never|do\s+not|don['\u2019]t)\b"""
+"""Words an instruction starts with, once its conversational lead-in is off."""
+_LEAD_IN = re.compile(
+    rf"""^(?:
+        let['\u2019]?s\s+(?!keep\s+(?:going|trying|at\s+it|it\s+up)\b)
+            (?:also\s+|just\s+|now\s+|all\s+)?(?:make\s+sure\s+(?:to\s+|that\s+)?(?:you\s+|we\s+)?)?(?={_VERB})
+      | (?:make|be)\s+sure\s+(?:to\s+|that\s+)?(?:you\s+|we\s+)?(?={_VERB})
+      | you\s+(?:should\s+|must\s+)?(?=(?:always|never)\s)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""A lead-in that makes a chat message of a rule: "let's (also) use X", "make sure you never X",
+"you should always X"; what follows it is the rule."""
+_LEAD_IN_SWAPS = (
+    (
+        re.compile(r"^let['\u2019]?s\s+(?:also\s+|just\s+)?not\s+(?=\w)", re.IGNORECASE),
+        "do not ",
+    ),
+    (
+        re.compile(r"^let['\u2019]?s\s+(?:also\s+|just\s+)?continue\s+using\s+", re.IGNORECASE),
+        "keep using ",
+    ),
+    (
+        re.compile(
+            r"""^you\s+(?:do\s+not|don['\u2019]t|must\s+not|mustn['\u2019]t|should\s+not|
+                shouldn['\u2019]t|shall\s+not)\s+(?=\w)""",
+            re.IGNORECASE | re.VERBOSE,
+        ),
+        "do not ",
+    ),
+)
+"""Lead-ins that turn into another wording of the same rule ("let's not X": "do not X")."""
+_BACK_REFERENCE = r"""(?:like|as)\s+(?:I|we)\s+(?:already\s+|originally\s+|just\s+|clearly\s+)?
+    (?:said|asked|told\s+you|mentioned|explained|wrote|discussed|agreed|requested|specified|
+     wanted|tasked\s+you(?:\s+with)?)(?:\s+(?:before|earlier|already|you\s+to))?"""
+_LEADING_REFERENCE = re.compile(rf"^{_BACK_REFERENCE}\s*[,:-]\s*(?=\w)", re.IGNORECASE | re.VERBOSE)
+_TRAILING_REFERENCE = re.compile(rf"\s*,?\s*{_BACK_REFERENCE}\s*[.!]*$", re.IGNORECASE | re.VERBOSE)
+"""A reference back to the conversation ("like I asked"): the reviewer has the quote for it."""
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot|\w+n['\u2019]t)\b", re.IGNORECASE)
+_POINTING_REASON = re.compile(
+    r"\s*,?\s+(?:because|since|as|cause|cuz)\s+(?:that|this)(?:['\u2019]s|\s+is|\s+was)\s.*$",
+    re.IGNORECASE,
+)
+"""A reason that points back into the conversation ("..., because that's where the app
+calls it"): the statement stands without it, the quote keeps it."""
+_CLAUSE_DASH = re.compile(r"(?<=[^\W\d_])\s+-\s+(?=[^\W\d_])")
+_DOUBLED = re.compile(r"\b(the|a|an|to|of|in|on|for|is|and|with|from)\s+\1\b", re.IGNORECASE)
+_TYPOS = {
+    "enviroment": "environment",
+    "enviroments": "environments",
+    "envirnoment": "environment",
+    "enviornment": "environment",
+    "typecript": "typescript",
+    "typscript": "typescript",
+    "tyepscript": "typescript",
+    "javscript": "javascript",
+    "javacsript": "javascript",
+    "pyhton": "python",
+    "directroy": "directory",
+    "dircetory": "directory",
+    "dirctory": "directory",
+    "withotu": "without",
+    "wihtout": "without",
+    "whitout": "without",
+    "teh": "the",
+    "recieve": "receive",
+    "seperate": "separate",
+    "seperately": "separately",
+    "occured": "occurred",
+    "untill": "until",
+    "becuase": "because",
+    "beacuse": "because",
+    "definately": "definitely",
+    "dependancy": "dependency",
+    "dependancies": "dependencies",
+    "depedencies": "dependencies",
+    "arguement": "argument",
+    "arguements": "arguments",
+    "fucntion": "function",
+    "funciton": "function",
+    "fuction": "function",
+    "retrun": "return",
+    "repositroy": "repository",
+    "respository": "repository",
+    "sesion": "session",
+    "sesions": "sessions",
+    "tiemout": "timeout",
+    "timout": "timeout",
+    "termnial": "terminal",
+    "temrinal": "terminal",
+    "comand": "command",
+    "comands": "commands",
+    "commnad": "command",
+    "alwasy": "always",
+    "allways": "always",
+    "nver": "never",
+    "shoudl": "should",
+    "shoud": "should",
+    "woudl": "would",
+    "becasue": "because",
+    "accross": "across",
+    "adress": "address",
+    "existant": "existent",
+    "fisrt": "first",
+    "frist": "first",
+    "intergration": "integration",
+    "integartion": "integration",
+    "migraiton": "migration",
+    "migartion": "migration",
+    "configuraiton": "configuration",
+    "confgiuration": "configuration",
+    "varaible": "variable",
+    "varaibles": "variables",
+    "variabels": "variables",
+    "paramter": "parameter",
+    "paramters": "parameters",
+    "lenght": "length",
+    "widht": "width",
+    "heigth": "height",
+    "succesful": "successful",
+    "successfull": "successful",
+    "sucessful": "successful",
+    "neccessary": "necessary",
+    "necesary": "necessary",
+    "wich": "which",
+    "whcih": "which",
+    "thier": "their",
+    "waht": "what",
+}
+"""Misspellings nobody means (a list, not a guess: a word missing from it is left alone)."""
+_NAMES = {
+    "typescript": "TypeScript",
+    "javascript": "JavaScript",
+    "python": "Python",
+    "github": "GitHub",
+    "gitlab": "GitLab",
+    "bitbucket": "Bitbucket",
+    "vercel": "Vercel",
+    "netlify": "Netlify",
+    "firebase": "Firebase",
+    "supabase": "Supabase",
+    "postgres": "Postgres",
+    "postgresql": "PostgreSQL",
+    "mysql": "MySQL",
+    "sqlite": "SQLite",
+    "mongodb": "MongoDB",
+    "graphql": "GraphQL",
+    "google": "Google",
+    "gmail": "Gmail",
+    "macos": "macOS",
+    "linux": "Linux",
+    "ubuntu": "Ubuntu",
+    "android": "Android",
+    "ios": "iOS",
+    "fastapi": "FastAPI",
+    "django": "Django",
+    "kotlin": "Kotlin",
+    "api": "API",
+    "apis": "APIs",
+    "url": "URL",
+    "urls": "URLs",
+    "json": "JSON",
+    "html": "HTML",
+    "css": "CSS",
+    "sql": "SQL",
+    "csv": "CSV",
+    "otp": "OTP",
+}
+"""Names with a usual casing, written lowercase in chat ("use typescript", "on vercel")."""
+_COMMAND_NAMES = frozenset({"python"})
+"""Names that are also commands: left alone where they are run ("python -m pytest")."""
+_WORD_TOKEN = re.compile(r"(?<![\w./@:`$-])[A-Za-z]+(?![\w/@`$]|\.\w|-\w)")
+_AS_COMMAND = re.compile(r"\s+(?:-|\S+\.py\b)")
+_RUN_BEFORE = re.compile(r"\b(?:run|runs|running|with|via|call|calls|invoke)\s+$", re.IGNORECASE)
+
+
+def reword(text: str) -> str:
+    """The wording of a rules file for a sentence said in a conversation.
+
+    Takes off what only makes sense in the chat: a lead-in ("let's also", "make sure you",
+    "you should always", "YOU DO NOT"), a reference back ("like I asked", "as I said"), a
+    doubled word and a known misspelling; writes a clause dash as a comma and well-known
+    names in their usual casing. Nothing else of the person's words changes, and nothing is
+    done inside code, paths or backticks.
+    """
+    text = _drop_references(text)
+    text = _drop_lead_in(text)
+    text = _drop_pointing_reason(text)
+    pieces = text.split("`")
+    for number in range(0, len(pieces), 2):  # odd pieces are inside backticks: code
+        piece = _CLAUSE_DASH.sub(", ", pieces[number])
+        piece = _DOUBLED.sub(r"\1", piece)
+        pieces[number] = _WORD_TOKEN.sub(partial(_respelled, text=piece), piece)
+    return "`".join(pieces)
+
+
+def _drop_references(text: str) -> str:
+    rest = _LEADING_REFERENCE.sub("", text, count=1)
+    trailing = _TRAILING_REFERENCE.search(rest)
+    if trailing and not _NEGATION.search(rest[: trailing.start()]):
+        rest = rest[: trailing.start()]  # "not X like I asked" means "X, as I asked": kept
+    return rest if len(_WORD.findall(rest)) >= 3 else text
+
+
+def _drop_pointing_reason(text: str) -> str:
+    reason = _POINTING_REASON.search(text)
+    if reason is None or len(_WORD.findall(text[: reason.start()])) < 4:
+        return text
+    return text[: reason.start()]
+
+
+def _drop_lead_in(text: str) -> str:
+    for pattern, replacement in _LEAD_IN_SWAPS:
+        swapped, done = pattern.subn(replacement, text, count=1)
+        if done:
+            return swapped
+    match = _LEAD_IN.match(text)
+    if not match or len(_WORD.findall(text[match.end() :])) < 2:
+        return text
+    rest = text[match.end() :]
+    first = rest.split(" ", 1)[0]
+    if first.isupper() and len(first) > 1:  # "YOU MUST NEVER run": the shouted cue, lowered
+        rest = first.lower() + rest[len(first) :]
+    return rest
+
+
+def _respelled(match: re.Match[str], text: str) -> str:
+    word = match.group()
+    lower = word.lower()
+    fixed = _TYPOS.get(lower)
+    if fixed is not None:
+        word = fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
+        lower = fixed
+    name = _NAMES.get(lower)
+    if name is None or word not in (lower, lower.capitalize()):
+        return word  # "TypeScript" or "JSON" already; "TypeSCRIPT" is the person's own
+    if lower in _COMMAND_NAMES and (
+        _AS_COMMAND.match(text, match.end()) or _RUN_BEFORE.search(text, 0, match.start())
+    ):
+        return word
+    return name
+
+
+_CONTEXT_BOUND = re.compile(
+    r"""^(?:that|this|it|these|those|they)\s+
+            (?:was|is|were|are|['\u2019]s|should|will|would|can|has|have|had|must|needs?|one)\b
+      | ^(?:this|that)\s+(?:\w+\s+){1,3}one\b
+      | \b(?:how|what|the\s+way)\s+you\s+(?:did|placed|put|wrote|made|changed|used|handled|
+            implemented|structured|set|named|moved)\b
+      | \b(?:address|fix|do|redo|undo|revert|handle|repeat|change|try)\s+(?:this|that|it)
+            (?:\s+(?:again|first|now|later|too|instead))?\W*$
+      | \b(?:that|this)\s+(?:file|one|thing|part|bit|way|approach|function|method|class|code|
+            change|stuff|issue|error|bug)\b
+      | \b(?:I\s+want|make|have|get)\s+(?:it|this|that)\s+to\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""A sentence that leans on the conversation for its meaning: a pronoun for a subject ("that
+was created via ..."), "how you placed", "address this first", "that file"."""
+
+
+def context_bound(text: str) -> bool:
+    """Whether a sentence means little without the conversation around it."""
+    return bool(_CONTEXT_BOUND.search(text))

@@ -229,7 +229,7 @@ def test_a_statement_beside_a_challenge_is_a_correction() -> None:
         "What was your thinking there?"
     )
     assert [(p.kind, p.text) for p in proposals] == [
-        (Kind.CORRECTION, "We are using typescript only.")
+        (Kind.CORRECTION, "We are using TypeScript only.")
     ]
 
 
@@ -281,12 +281,12 @@ def test_the_extractor_interface() -> None:
     [
         ("ok so please use pnpm instead of npm", "Use pnpm instead of npm."),
         ("also, never commit .env files!!", "Never commit .env files."),
-        ("btw we are using typescript only :)", "We are using typescript only."),
+        ("btw we are using typescript only :)", "We are using TypeScript only."),
         ("i prefer tabs over spaces, thanks", "I prefer tabs over spaces."),
         ("dont run `make deploy` yourself", "Don't run `make deploy` yourself."),
         ("npm run lint before committing", "npm run lint before committing."),
         ("apply_patch must never touch vendor/", "apply_patch must never touch vendor/."),
-        ("Let's use python instead of bash", "Let's use python instead of bash."),
+        ("Let's use python instead of bash", "Use Python instead of bash."),
     ],
 )
 def test_text_is_the_sentence_lightly_normalised(message: str, text: str) -> None:

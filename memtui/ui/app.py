@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,8 +47,10 @@ class MemtuiApp(App[None]):
         prefs_file: Path | None = None,
         theme_folders: list[Path] | None = None,
         empty_hint: str = "",
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.database = database
         self.roots = list(roots)
         self.watching = watch and bool(self.roots)
@@ -56,6 +59,7 @@ class MemtuiApp(App[None]):
         self.empty_hint = empty_hint
         self.stop = threading.Event()
         self.new_candidates = 0
+        self.watch_note = ""
         self._reload_pending = False
         self._remember_theme = False
         loaded = load_themes(theme_folders)
@@ -78,7 +82,7 @@ class MemtuiApp(App[None]):
         for problem in self.theme_problems:
             self.notify(f"theme not loaded: {problem}", severity="warning", timeout=8)
         if self.watching:
-            self.inbox.set_watch_note("reading transcripts…")
+            self.set_watch_note("reading transcripts…")
             self.follow_transcripts()
 
     def on_unmount(self) -> None:
@@ -110,7 +114,7 @@ class MemtuiApp(App[None]):
         folders = len(watched_folders(self.roots))
 
         def ready() -> None:
-            self.call_from_thread(self.inbox.set_watch_note, self._watch_note(folders))
+            self.call_from_thread(self.set_watch_note, self._watch_note(folders))
 
         def stored(result: FileResult) -> None:
             if result.created or result.merged:
@@ -120,8 +124,15 @@ class MemtuiApp(App[None]):
             follow(self.database, self.roots, self.stop, stored, on_ready=ready)
         except Exception as exc:
             self.call_from_thread(
-                self.inbox.set_watch_note, f"not watching ({type(exc).__name__}: {exc})"
+                self.set_watch_note, f"not watching ({type(exc).__name__}: {exc})"
             )
+
+    def set_watch_note(self, note: str) -> None:
+        """What the watcher is doing, for the status bar."""
+        self.watch_note = note
+        inbox = self.inbox
+        if inbox.is_mounted:
+            inbox.show_status()
 
     def _watch_note(self, folders: int) -> str:
         note = f"watching {folders} folder{'s' if folders != 1 else ''}"
@@ -140,7 +151,7 @@ class MemtuiApp(App[None]):
             self._reload_pending = False
             from memtui.services.watch import watched_folders
 
-            self.inbox.set_watch_note(self._watch_note(len(watched_folders(self.roots))))
+            self.set_watch_note(self._watch_note(len(watched_folders(self.roots))))
             self.inbox.ingested(created)
 
         self.set_timer(RELOAD_DELAY, reload)
@@ -168,8 +179,14 @@ def make_app(
     watch: bool = True,
     prefs_file: Path | None = None,
     empty_hint: str = "",
+    clock: Callable[[], datetime] | None = None,
 ) -> MemtuiApp:
     """The app on a store: the command line, the tests and the screenshots all build it here."""
     return MemtuiApp(
-        database, roots=roots, watch=watch, prefs_file=prefs_file, empty_hint=empty_hint
+        database,
+        roots=roots,
+        watch=watch,
+        prefs_file=prefs_file,
+        empty_hint=empty_hint,
+        clock=clock,
     )

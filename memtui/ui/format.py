@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from memtui.core.models import Kind
 from memtui.core.records import InboxRow
@@ -63,6 +64,14 @@ def flag_signs(row: InboxRow, relation: str | None) -> str:
 def tool_label(row: InboxRow) -> str:
     """The tool of the first sighting, with the count of other tools: `codex +1`."""
     return row.tool if row.tools <= 1 else f"{row.tool} +{row.tools - 1}"
+
+
+def short_path(path: str) -> str:
+    """A path with the home folder written `~`, as people read their own files."""
+    home = str(Path.home())
+    if home not in ("", "/") and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home) :]
+    return path
 
 
 def when(moment: datetime | None) -> str:

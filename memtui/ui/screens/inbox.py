@@ -16,6 +16,7 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -140,7 +141,6 @@ class InboxScreen(Screen[None]):
         self.detail: MemoryDetail | None = None
         self.shown: Provenance | None = None
         self.undo_sizes: list[int] = []
-        self.watch_note = ""
         self.loaded = False
         self.jobs: queue.Queue[Job] = queue.Queue()
         self.writing = threading.Lock()
@@ -152,6 +152,10 @@ class InboxScreen(Screen[None]):
 
         assert isinstance(self.app, MemtuiApp)
         return self.app
+
+    def now(self) -> datetime:
+        """The app's clock (fixed in snapshot tests, so ages do not drift)."""
+        return self.memtui.clock()
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: words, kind:rule, tool:codex, project:api", id="filter")
@@ -206,7 +210,7 @@ class InboxScreen(Screen[None]):
         current = self.candidates.current
         if keep is None and current is not None:
             keep = current.id
-        self.candidates.show_rows(self.filter.apply(rows), keep=keep)
+        self.candidates.show_rows(self.filter.apply(rows), keep=keep, now=self.now())
         self.show_empty()
         self.show_status()
 
@@ -216,7 +220,7 @@ class InboxScreen(Screen[None]):
         self.detail = None
         self.shown = None
         row = event.row
-        self.query_one("#card", Static).update(card(row, None))
+        self.query_one("#card", Static).update(card(row, None, self.now()))
         if row is None:
             for pane in self.query(Pane):
                 pane.show(Content(""))
@@ -248,7 +252,7 @@ class InboxScreen(Screen[None]):
         if self.candidates.current != row:
             return
         self.detail = detail
-        self.query_one("#card", Static).update(card(row, detail))
+        self.query_one("#card", Static).update(card(row, detail, self.now()))
         self.query_one("#lineage-pane", Pane).show(lineage_content(detail))
         self.query_one("#diff-pane", Pane).show(diff_pane_content(row, detail))
         self.query_one("#provenance-pane", Pane).show(
@@ -267,10 +271,6 @@ class InboxScreen(Screen[None]):
         """The watcher stored new candidates: read the list again, keeping the cursor."""
         self.load_rows()
 
-    def set_watch_note(self, note: str) -> None:
-        self.watch_note = note
-        self.show_status()
-
     def show_status(self) -> None:
         counts = self.counts
         parts = [
@@ -285,8 +285,8 @@ class InboxScreen(Screen[None]):
             parts.append(f"{marked} marked")
         if self.filter.active:
             parts.append(f"filter {self.filter.describe()} ({len(self.candidates.rows)} shown)")
-        if self.watch_note:
-            parts.append(self.watch_note)
+        if self.memtui.watch_note:
+            parts.append(self.memtui.watch_note)
         self.query_one("#status", Static).update(" · ".join(parts))
 
     def show_empty(self) -> None:
@@ -546,7 +546,7 @@ class InboxScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.filter = Filter.parse(event.value)
-        self.candidates.show_rows(self.filter.apply(self.rows))
+        self.candidates.show_rows(self.filter.apply(self.rows), now=self.now())
         self.show_empty()
         self.show_status()
 

@@ -101,10 +101,13 @@ class CandidateList(ScrollView, can_focus=True):
 
     # --- state handed down by the screen ------------------------------------------------------
 
-    def show_rows(self, rows: Sequence[InboxRow], *, keep: int | None = None) -> None:
-        """Show these rows; the cursor goes to the row with id `keep`, else stays in place."""
+    def show_rows(
+        self, rows: Sequence[InboxRow], *, keep: int | None = None, now: datetime | None = None
+    ) -> None:
+        """Show these rows; the cursor goes to the row with id `keep`, else stays in place.
+        Ages are counted to `now`."""
         self.rows = list(rows)
-        self.now = datetime.now(UTC)
+        self.now = now or datetime.now(UTC)
         position = self.cursor
         if keep is not None:
             position = next((i for i, r in enumerate(self.rows) if r.id == keep), position)

@@ -7,6 +7,7 @@ are theme variables only (`$memtui-quote`, `$memtui-diff-added`, ...), so every 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from itertools import pairwise
 
 from textual.app import ComposeResult
@@ -25,7 +26,7 @@ from memtui.core.records import (
 from memtui.core.transcripts import Author
 from memtui.services.diff import Change, Piece, word_diff
 from memtui.services.provenance import Provenance
-from memtui.ui.format import KIND_LABEL, ago, project_name, when
+from memtui.ui.format import KIND_LABEL, ago, project_name, short_path, when
 
 Part = str | tuple[str, str]
 
@@ -78,7 +79,7 @@ def diff_content(pieces: Iterable[Piece]) -> Content:
     return Content.assemble(*((p.text, CHANGE_STYLE[p.change]) for p in pieces))
 
 
-def card(row: InboxRow | None, detail: MemoryDetail | None) -> Content:
+def card(row: InboxRow | None, detail: MemoryDetail | None, now: datetime) -> Content:
     """The candidate under the cursor: its text and what is known about it."""
     if row is None:
         return Content("Nothing to review.")
@@ -87,7 +88,7 @@ def card(row: InboxRow | None, detail: MemoryDetail | None) -> Content:
         f"  #{row.id}  ",
         ("global" if row.scope.value == "global" else project_name(row.project), "$text-muted"),
         f"  seen {row.seen}×  confidence {row.confidence:.2f}  ",
-        _last_seen(row),
+        _last_seen(row, now),
     ]
     rows: list[Content | str] = [Content.styled(row.text, "bold"), Content.assemble(*facts)]
     if row.redactions:
@@ -108,8 +109,8 @@ def card(row: InboxRow | None, detail: MemoryDetail | None) -> Content:
     return lines(*rows)
 
 
-def _last_seen(row: InboxRow) -> str:
-    age = ago(row.last_seen)
+def _last_seen(row: InboxRow, now: datetime) -> str:
+    age = ago(row.last_seen, now)
     return "seen just now" if age == "now" else f"last seen {age} ago"
 
 
@@ -152,7 +153,7 @@ def provenance_content(
 
 
 def _where(ev: EvidenceRecord) -> str:
-    place = ev.path or "typed into memtui"
+    place = short_path(ev.path) if ev.path else "typed into memtui"
     if ev.line is not None:
         place += f":{ev.line}"
     elif ev.index is not None:

@@ -1,0 +1,1 @@
+"""Tests of the Textual app: Pilot key presses checked against the store, and SVG snapshots."""

@@ -322,11 +322,3 @@ def _scan_at(
 ) -> None:
     with frozen_time(moment):
         scan(db, roots, progress=progress)
-
-
-def tool_counts(files: Sequence[FileResult]) -> dict[str, int]:
-    """How many of the files read belong to each tool."""
-    counts: dict[str, int] = {}
-    for result in files:
-        counts[result.tool] = counts.get(result.tool, 0) + 1
-    return counts

@@ -40,6 +40,15 @@ def test_wheel_carries_migrations_and_themes(wheel: Path) -> None:
     assert {f"memtui/_themes/{t}" for t in themes} <= names
 
 
+def test_wheel_carries_the_demo_data(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    demo = REPO / "memtui" / "demo"
+    shipped = {f"memtui/demo/{p.relative_to(demo).as_posix()}" for p in demo.rglob("*")}
+    assert "memtui/demo/triage.toml" in names
+    assert "memtui/demo/projects/datapipe/.aider.chat.history.md" in names
+    assert {n for n in shipped if (REPO / n).is_file()} <= names
+
+
 def test_installed_wheel_migrates_from_any_directory(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(

@@ -22,6 +22,8 @@ Handler = Callable[[argparse.Namespace, Database], int]
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch a parsed command line."""
+    if args.command == "demo":
+        return demo(args)  # its own store and transcripts: no settings of the person's
     settings = load_settings(getattr(args, "db", None))
     if args.command == "db":
         return db_command(args, settings)
@@ -233,6 +235,25 @@ def doctor(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(render.doctor(report))
     return 0 if report.healthy else 1
+
+
+def demo(args: argparse.Namespace) -> int:
+    from memtui.services.demo import build_demo
+    from memtui.sources.registry import BY_TOOL
+
+    env = build_demo(args.path)
+    database = Database(env.db_url)
+    try:
+        counts = curate.status_counts(database)
+    finally:
+        database.close()
+    tools = list(dict.fromkeys(BY_TOOL[r.tool].label for r in env.files))
+    print(
+        render.demo_summary(
+            env.folder, env.db_url, len(env.files), tools, len(env.projects), counts
+        )
+    )
+    return 0
 
 
 INGESTING = frozenset({"scan", "watch", "sources"})

@@ -158,4 +158,10 @@ def build_parser() -> Parser:
     db.add_argument("action", choices=["upgrade", "current"])
 
     command("doctor", "report where memtui reads and writes, and the state of the database")
+
+    demo_help = "build a demo: sample transcripts of five tools and a store read from them"
+    demo = sub.add_parser("demo", help=demo_help, description=demo_help)
+    demo.add_argument(
+        "path", type=Path, metavar="PATH", help="a new or empty folder to build the demo in"
+    )
     return parser

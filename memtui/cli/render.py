@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
@@ -166,6 +167,34 @@ def overview(counts: Mapping[Status, int], database: str) -> str:
         "  memtui beliefs                  list your beliefs",
         '  memtui add "TEXT" --kind rule   add a belief of your own',
         "  memtui --help                   every command",
+    ]
+    return "\n".join(lines)
+
+
+def demo_summary(
+    folder: Path,
+    url: str,
+    transcripts: int,
+    tools: Sequence[str],
+    projects: int,
+    counts: Mapping[Status, int],
+) -> str:
+    """What `memtui demo` built, and how to point the other commands at it."""
+    db = f"--db {shlex.quote(url)}"
+    decided = ", ".join(
+        f"{counts[s]} {s.value}" for s in (Status.CONFIRMED, Status.SUPERSEDED, Status.REJECTED)
+    )
+    watched = " ".join(shlex.quote(str(folder / name)) for name in ("transcripts", "projects"))
+    lines = [
+        f"Demo built in {folder}",
+        f"  {transcripts} transcripts of {', '.join(tools)}, in {projects} projects",
+        f"  {counts[Status.PENDING]} candidates waiting; earlier triage: {decided}",
+        "",
+        "Point the other commands at its store with --db:",
+        f"  memtui inbox {db}",
+        f"  memtui show ID {db}",
+        f"  memtui beliefs --status all {db}",
+        f"  memtui watch {db} {watched}",
     ]
     return "\n".join(lines)
 

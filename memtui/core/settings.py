@@ -33,6 +33,9 @@ class Settings:
     """The `[extract]` table as written: which extractor to use (services read it)."""
     warnings: tuple[str, ...] = field(default=())
     """Problems in the configuration file that did not stop memtui (unknown keys)."""
+    system_roots: bool = True
+    """Whether the tools' own transcript folders on this machine are read. False keeps memtui
+    to `extra_roots` alone (the demo, which must never read the person's real transcripts)."""
 
     @property
     def is_default_sqlite(self) -> bool:

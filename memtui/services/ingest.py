@@ -102,12 +102,17 @@ def roots_for(
     system: str | None = None,
 ) -> list[Root]:
     """Where to look: the paths given (with the tool forced if named), else every default
-    root of every tool plus the roots of the config file."""
+    root of every tool (unless the settings keep memtui off them) plus the roots of the config
+    file."""
     forced = source_named(tool) if tool else None
     if paths:
         return [Root(path.expanduser().resolve(), forced, "command line") for path in paths]
     env = os.environ if env is None else env
-    found = default_roots(env, home or Path.home(), system or platform.system())
+    found = (
+        default_roots(env, home or Path.home(), system or platform.system())
+        if settings.system_roots
+        else []
+    )
     if forced is not None:
         found = [root for root in found if root.source is forced]
     found += [

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,9 +38,29 @@ NAMING_CONVENTION = {
 }
 
 
+_FROZEN: ContextVar[datetime | None] = ContextVar("memtui_frozen_time", default=None)
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware, in UTC (the time set by `frozen_time`, inside one)."""
+    fixed = _FROZEN.get()
+    return fixed if fixed is not None else datetime.now(UTC)
+
+
+@contextmanager
+def frozen_time(moment: datetime) -> Iterator[None]:
+    """Make every row written in this context (and thread) carry `moment` as its time.
+
+    For replays that must come out the same on every run, at the times they stand for: the
+    demo builds its store as if its sessions had been read and triaged over the last days.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("frozen_time needs a timezone-aware moment")
+    token = _FROZEN.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _FROZEN.reset(token)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+from pathlib import Path
 
 from memtui.cli import render
+from memtui.core.errors import InvalidInputError
 from memtui.core.settings import Settings
 from memtui.services import curate
 from memtui.services.ingest import roots_for
@@ -20,6 +23,8 @@ def open_app(args: argparse.Namespace, settings: Settings) -> int:
     """Run the app until the person quits. Without a terminal, print the status instead."""
     from memtui.cli.commands import open_store
 
+    if args.demo:
+        return open_demo(args)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         database = open_store(settings)
         try:
@@ -41,6 +46,28 @@ def open_app(args: argparse.Namespace, settings: Settings) -> int:
         ).run()
     finally:
         database.close()
+    return 0
+
+
+def open_demo(args: argparse.Namespace) -> int:
+    """The app on a demo built in a temporary folder, removed when the app closes."""
+    from memtui.services.demo import build_demo
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InvalidInputError(
+            "the demo opens the app, which needs a terminal; "
+            "`memtui demo PATH` builds the demo store for the other commands"
+        )
+    from memtui.store import Database
+    from memtui.ui.app import make_app
+
+    with tempfile.TemporaryDirectory(prefix="memtui-demo-") as folder:
+        demo = build_demo(Path(folder) / "demo")
+        database = Database(demo.db_url)
+        try:
+            make_app(database, roots=demo.roots, watch=not args.no_watch).run()
+        finally:
+            database.close()
     return 0
 
 

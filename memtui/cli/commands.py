@@ -29,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
         return doctor(args, settings)
     database = open_store(settings)
     try:
+        if args.command in RULES:
+            from memtui.cli.rules import COMMANDS as RULES_COMMANDS
+
+            return RULES_COMMANDS[args.command](args, settings, database)
         if args.command in INGESTING:
             from memtui.cli.ingesting import COMMANDS  # watchfiles, sources: only when reading
 
@@ -233,6 +237,8 @@ def doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 INGESTING = frozenset({"scan", "watch", "sources"})
 """The commands that read transcripts (cli.ingesting runs them)."""
+RULES = frozenset({"export", "import"})
+"""The commands on the agents' rules files (cli.rules runs them)."""
 HANDLERS: dict[str, Handler] = {
     "add": add,
     "inbox": inbox,

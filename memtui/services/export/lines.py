@@ -125,8 +125,11 @@ def instructions(text: str, *, name: str = "file", first_line: int = 1) -> list[
             current, current_line, bulleted = [_BULLET.sub("", line)], number, True
         elif _LABEL.match(stripped) and not current:
             kind = heading_kind(stripped)
-        elif current:
+        elif current and (not bulleted or line[:1].isspace()):
             current.append(stripped)
+        elif current:  # a line after a bullet, not indented under it: a new paragraph
+            flush()
+            current, current_line = [stripped], number
         else:
             current, current_line = [stripped], number
         number += 1

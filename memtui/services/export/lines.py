@@ -115,7 +115,12 @@ def instructions(text: str, *, name: str = "file", first_line: int = 1) -> list[
         elif _SETEXT.match(stripped) and current and not bulleted:
             kind = heading_kind(" ".join(current))
             current = []
-        elif not stripped or _RULE.match(stripped) or stripped.startswith(("|", ">")):
+        elif (
+            not stripped
+            or _RULE.match(stripped)
+            or _IMPORT.match(stripped)
+            or stripped.startswith(("|", ">"))
+        ):
             flush()
         elif _HEADING.match(stripped):
             flush()

@@ -364,11 +364,14 @@ def export(
     project: str | os.PathLike[str] | None,
     targets: Sequence[str] | None = None,
     *,
+    user_level: bool = True,
     overwrite: bool = False,
     env: Mapping[str, str] | None = None,
 ) -> ExportPlan:
     """Plan and write at once (the app's `E`)."""
-    plan = plan_export(db, settings, project, targets, overwrite=overwrite, env=env)
+    plan = plan_export(
+        db, settings, project, targets, user_level=user_level, overwrite=overwrite, env=env
+    )
     return apply_export(db, plan)
 
 
@@ -420,7 +423,12 @@ def revert_file(db: Database, path: str | os.PathLike[str]) -> RevertResult:
             )
         before = record.previous_content
         old_region = blocks.find_region(before, name=name) if before is not None else None
-        if old_region is None:
+        prefix = current.text[: region.start]
+        if old_region is None and before is not None and prefix.startswith(before):
+            # memtui appended its block to this file: drop it with the separator it added.
+            extra = prefix[len(before) :]
+            text = (before if not extra.strip() else prefix) + current.text[region.end :]
+        elif old_region is None:
             text = blocks.remove(current.text, name=name)
         else:
             assert before is not None

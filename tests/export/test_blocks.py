@@ -14,9 +14,9 @@ REGION = blocks.make_region(["Rules:", "- Use pnpm, not npm"], scope="project", 
 NEW_REGION = blocks.make_region(["Rules:", "- Use uv"], scope="project", newline="\n")
 
 # Arbitrary surrounding text, marker lines excluded (a second marker is an error, tested below).
-surrounding = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300
-).filter(lambda t: "memtui:" not in t)
+surrounding = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300).filter(
+    lambda t: "memtui:" not in t
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -39,10 +39,12 @@ def test_appending_keeps_the_file_as_a_prefix_and_reads_back(existing: str) -> N
     assert spliced.startswith(existing)
     assert spliced.endswith(REGION)
     found = blocks.find_region(spliced)
-    assert found is not None and not found.drifted
+    assert found is not None
+    assert not found.drifted
     # Removing it again gives back the file, plus at most the line ending memtui added.
     removed = blocks.remove(spliced)
-    assert removed.startswith(existing) and len(removed) - len(existing) <= 2
+    assert removed.startswith(existing)
+    assert len(removed) - len(existing) <= 2
 
 
 @settings(max_examples=200, deadline=None)
@@ -103,13 +105,17 @@ def test_markers_inside_a_code_fence_do_not_count() -> None:
 
 def test_an_edit_inside_the_block_is_drift_but_line_endings_are_not() -> None:
     region = blocks.find_region(REGION)
-    assert region is not None and not region.drifted
+    assert region is not None
+    assert not region.drifted
     crlf = blocks.find_region(REGION.replace("\n", "\r\n"))
-    assert crlf is not None and not crlf.drifted
+    assert crlf is not None
+    assert not crlf.drifted
     edited = blocks.find_region(REGION.replace("- Use pnpm", "- Use pnpm   \n- Also yarn"))
-    assert edited is not None and edited.drifted
+    assert edited is not None
+    assert edited.drifted
     spaces = blocks.find_region(REGION.replace("not npm", "not npm   "))
-    assert spaces is not None and not spaces.drifted
+    assert spaces is not None
+    assert not spaces.drifted
 
 
 def test_frontmatter_end() -> None:

@@ -28,8 +28,10 @@ def settings(db: Database) -> Settings:
 
 
 def believe(db: Database, text: str, project: Path | None, kind: Kind = Kind.RULE) -> int:
-    scope = curate.ScopeChange(Scope.PROJECT, str(project)) if project else curate.ScopeChange(
-        Scope.GLOBAL
+    scope = (
+        curate.ScopeChange(Scope.PROJECT, str(project))
+        if project
+        else curate.ScopeChange(Scope.GLOBAL)
     )
     memory, _ = curate.add_belief(db, text, kind, scope)
     return memory.id
@@ -153,7 +155,8 @@ def test_edits_inside_the_block_stop_the_export_and_can_be_imported(
     edited = agents.read_bytes()
     plan = service.export(db, settings, project, ["agents"], env={})
     [file] = [f for f in plan.files if f.level == "project"]
-    assert file.action == FileAction.BLOCKED and file.drift
+    assert file.action == FileAction.BLOCKED
+    assert file.drift
     assert file.edited_lines == ("Always run the linter",)
     assert agents.read_bytes() == edited
     [candidate] = service.import_edits(db, file.path, file.edited_lines)
@@ -193,7 +196,9 @@ def test_revert_restores_the_file_or_only_the_block(
 def test_import_then_export_is_idempotent(
     db: Database, settings: Settings, project: Path, isolated_env: Path
 ) -> None:
-    (project / "CLAUDE.md").write_text("# Rules\n- Use pnpm, not npm\n\n## Preferences\n- Be terse\n")
+    (project / "CLAUDE.md").write_text(
+        "# Rules\n- Use pnpm, not npm\n\n## Preferences\n- Be terse\n"
+    )
     (project / ".cursor/rules").mkdir(parents=True)
     (project / ".cursor/rules/style.mdc").write_text(
         "---\ndescription: style\nalwaysApply: true\n---\n- Prefer small functions\n"
@@ -220,9 +225,11 @@ def test_import_then_export_is_idempotent(
     service.export(db, settings, project, ["claude", "cursor"])
     assert (project / "CLAUDE.md").read_bytes() == claude_md
     claude = (project / ".claude/rules/memtui.md").read_text()
-    assert "Prefer small functions" in claude and "Use pnpm" not in claude
+    assert "Prefer small functions" in claude
+    assert "Use pnpm" not in claude
     cursor = (project / ".cursor/rules/memtui.mdc").read_text()
-    assert "Use pnpm, not npm" in cursor and "Prefer small functions" not in cursor
+    assert "Use pnpm, not npm" in cursor
+    assert "Prefer small functions" not in cursor
     second = service.export(db, settings, project, ["claude", "cursor"])
     assert [f.path for f in second.files if f.action != FileAction.UNCHANGED] == []
     third = service.import_files(db, [project])

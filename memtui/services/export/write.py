@@ -58,16 +58,6 @@ def _staging_dir(folder: Path) -> Path:
     return folder
 
 
-def _first_missing(folder: Path) -> Path | None:
-    """The outermost folder of `folder`'s chain that does not exist yet."""
-    missing = None
-    for candidate in (folder, *folder.parents):
-        if candidate.exists():
-            break
-        missing = candidate
-    return missing
-
-
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` (the file a symlink points to, for a link) with `data`, atomically."""
     target = path.resolve()
@@ -95,11 +85,6 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise WriteError(f"{target}: cannot write it ({exc.strerror})") from None
-
-
-def created_folders(path: Path) -> Path | None:
-    """The outermost folder that writing `path` would create (None when all exist)."""
-    return _first_missing(path.resolve().parent)
 
 
 def delete(path: Path) -> None:

@@ -35,6 +35,10 @@ def run(args: argparse.Namespace) -> int:
         return open_app(args, settings)
     database = open_store(settings)
     try:
+        if args.command in RULES:
+            from memtui.cli.rules import COMMANDS as RULES_COMMANDS
+
+            return RULES_COMMANDS[args.command](args, settings, database)
         if args.command in INGESTING:
             from memtui.cli.ingesting import COMMANDS  # watchfiles, sources: only when reading
 
@@ -258,6 +262,8 @@ def demo(args: argparse.Namespace) -> int:
 
 INGESTING = frozenset({"scan", "watch", "sources"})
 """The commands that read transcripts (cli.ingesting runs them)."""
+RULES = frozenset({"export", "import"})
+"""The commands on the agents' rules files (cli.rules runs them)."""
 HANDLERS: dict[str, Handler] = {
     "add": add,
     "inbox": inbox,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -164,4 +165,44 @@ def build_parser() -> Parser:
     demo.add_argument(
         "path", type=Path, metavar="PATH", help="a new or empty folder to build the demo in"
     )
+    add_rules_commands(command)
     return parser
+
+
+def add_rules_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """`export` and `import`: the agents' rules files."""
+    targets = "claude, cursor, cline, agents, gemini, copilot, windsurf, continue, roo"
+    export = command("export", "write the confirmed beliefs into the agents' rules files")
+    export.add_argument(
+        "--to", metavar="LIST", help=f"comma-separated targets: {targets} (default: the "
+        "project's enabled targets)",
+    )  # fmt: skip
+    export.add_argument(
+        "--project", metavar="PATH",
+        help="the project to export (default: the git project of the current directory)",
+    )  # fmt: skip
+    export.add_argument(
+        "--dry-run", action="store_true", help="print a unified diff per file, write nothing"
+    )
+    export.add_argument(
+        "--overwrite", action="store_true",
+        help="replace memtui's block even where it was edited since the last export",
+    )  # fmt: skip
+    export.add_argument(
+        "--import-edits", action="store_true",
+        help="propose the lines edited inside memtui's blocks as candidates, write nothing",
+    )  # fmt: skip
+    export.add_argument(
+        "--revert", action="store_true", help="put back each file as before its last export"
+    )
+    export.add_argument(
+        "--no-user", action="store_true", help="leave the user-level (global) files alone"
+    )
+    imports = command("import", "turn existing rules files into confirmed beliefs")
+    imports.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH",
+        help="rules files, or folders holding them (default: every known project's)",
+    )  # fmt: skip
+    imports.add_argument(
+        "--dry-run", action="store_true", help="list what would be created, merged or conflict"
+    )

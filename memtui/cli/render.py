@@ -225,6 +225,13 @@ def doctor(report: DoctorReport) -> str:
     absent = sorted({t for t, _, e, _ in report.roots} - {t for t, _, e, _ in report.roots if e})
     if absent:
         lines.append(f"source    not found here: {', '.join(absent)}")
+    for project in report.exports:
+        origin = "configured" if project.origin == "config" else "default"
+        lines.append(
+            f"project   {project.project}  targets: {', '.join(project.targets)} ({origin})"
+        )
+        for targets, path, state in project.files:
+            lines.append(f"  {targets:<10} {path}  {state}")
     lines += [f"problem   {p}" for p in report.problems]
     lines.append("All good." if report.healthy else "Something needs attention (see above).")
     return "\n".join(lines)

@@ -286,3 +286,191 @@ class UndoResult:
     operation_id: int
     command: str
     memory_ids: tuple[int, ...]
+
+
+class FileAction(StrEnum):
+    """What an export does, or did, to one rules file."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    BLOCKED = "blocked"
+    """Not written: broken markers, edits inside memtui's block, unreadable text."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    """One rules file in an export plan: what memtui would write there, and why not if not."""
+
+    targets: tuple[str, ...]
+    """The target names this physical file serves (two when, say, Gemini reads AGENTS.md)."""
+    level: str
+    """`project` or `user`."""
+    path: str
+    mode: str
+    """`own` (memtui's own file) or `block` (a managed block in the person's file)."""
+    action: FileAction
+    reason: str | None
+    """Why the file is blocked."""
+    diff: str
+    """Unified diff from the file on disk to what memtui would write ('' when unchanged)."""
+    block: str
+    """memtui's region as it would be written (LF line endings), for preview and clipboard."""
+    memory_ids: tuple[int, ...]
+    warnings: tuple[str, ...] = ()
+    drift: bool = False
+    """Someone edited inside memtui's block since it was written."""
+    edited_lines: tuple[str, ...] = ()
+    """Lines in the edited block that memtui did not write: what importing the edits adds."""
+    new_content: str | None = None
+    """The whole file as it would be written (None when blocked)."""
+    encoding: str = "utf-8"
+    current_sha: str | None = None
+    """SHA-256 of the file's bytes when planned; None when it did not exist."""
+    written: bool = False
+    """Set in an applied plan: the file was written."""
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui export --json`."""
+        return {
+            "targets": list(self.targets),
+            "level": self.level,
+            "path": self.path,
+            "mode": self.mode,
+            "action": self.action.value,
+            "reason": self.reason,
+            "written": self.written,
+            "drift": self.drift,
+            "edited_lines": list(self.edited_lines),
+            "memory_ids": list(self.memory_ids),
+            "warnings": list(self.warnings),
+            "diff": self.diff,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPlan:
+    """Every file an export touches for one project (and the user-level files), in order."""
+
+    project: str | None
+    targets: tuple[str, ...]
+    files: tuple[ExportFile, ...]
+    notes: tuple[str, ...] = ()
+    """Remarks on the whole export (a target with no user-level file, the targets' origin)."""
+
+    @property
+    def blocked(self) -> tuple[ExportFile, ...]:
+        """The files that are (or would be) left unwritten."""
+        return tuple(f for f in self.files if f.action == FileAction.BLOCKED)
+
+    @property
+    def changes(self) -> tuple[ExportFile, ...]:
+        """The files that are (or would be) created or updated."""
+        return tuple(f for f in self.files if f.action in (FileAction.CREATE, FileAction.UPDATE))
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui export --json`."""
+        return {
+            "project": self.project,
+            "targets": list(self.targets),
+            "notes": list(self.notes),
+            "files": [f.to_json() for f in self.files],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RevertResult:
+    """What reverting the last export of one file did."""
+
+    path: str
+    action: str
+    """`restored` (the file as it was), `deleted` (memtui had created it), or `block-restored`
+    (the person changed the file since: only memtui's region was put back)."""
+    export_id: int
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui export --revert --json`."""
+        return {"path": self.path, "action": self.action, "export": self.export_id}
+
+
+class ImportOutcome(StrEnum):
+    """What importing one instruction line does, or did."""
+
+    CREATE = "create"
+    """A new confirmed belief."""
+    MERGE = "merge"
+    """The statement is a memory already: it becomes (or stays) a confirmed belief."""
+    CONFLICT = "conflict"
+    """It contradicts what the person decided (a rejection, a belief it turns around): it goes
+    to the inbox as a candidate instead of becoming a belief."""
+    KNOWN = "known"
+    """Imported from this very place before: nothing changes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLine:
+    """One instruction line of a rules file, and what importing it does."""
+
+    path: str
+    line: int
+    text: str
+    kind: Kind
+    scope: Scope
+    project: str | None
+    outcome: ImportOutcome
+    memory_id: int | None
+    """The memory it lands on (None in a dry run that would create one)."""
+    reason: str | None = None
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui import --json`."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "text": self.text,
+            "kind": self.kind.value,
+            "scope": self.scope.value,
+            "project": self.project,
+            "outcome": self.outcome.value,
+            "memory_id": self.memory_id,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What importing rules files did (or would do, in a dry run)."""
+
+    lines: tuple[ImportLine, ...]
+    problems: tuple[str, ...] = ()
+    """Files that could not be read, one line each."""
+    dry_run: bool = False
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui import --json`."""
+        return {
+            "dry_run": self.dry_run,
+            "lines": [line.to_json() for line in self.lines],
+            "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RulesFile:
+    """An existing rules file of a known project that import can read."""
+
+    path: str
+    project: str | None
+    """None for a user-level (global) file."""
+    target: str
+    instructions: int
+    """How many instruction lines import would read from it."""
+
+    def to_json(self) -> JSONDict:
+        """JSON form."""
+        return {
+            "path": self.path,
+            "project": self.project,
+            "target": self.target,
+            "instructions": self.instructions,
+        }

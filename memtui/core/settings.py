@@ -13,7 +13,30 @@ from memtui.core.errors import ConfigError
 
 DB_ENV = "MEMTUI_DB"
 CONFIG_ENV = "MEMTUI_CONFIG"
-KNOWN_KEYS = frozenset({"database", "sources", "extract"})
+KNOWN_KEYS = frozenset({"database", "sources", "extract", "export"})
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSettings:
+    """`[export]`: targets per project, the user-level targets, provenance comments.
+
+    Target names are checked by the export service, which knows them.
+    """
+
+    projects: tuple[tuple[Path, tuple[str, ...]], ...] = ()
+    """`[[export.projects]]`: (project path as written, expanded; its enabled targets)."""
+    user_targets: tuple[str, ...] | None = None
+    """`user_targets = [...]`: the user-level files written for global beliefs; None when not
+    set (then the exported project's targets are used)."""
+    provenance: bool = False
+    """`provenance = true`: a comment after each bullet names its memory and sources."""
+
+    def targets_for(self, project: Path) -> tuple[str, ...] | None:
+        """The targets configured for a project root, None when it has no entry."""
+        for path, targets in self.projects:
+            if path == project:
+                return targets
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +59,8 @@ class Settings:
     system_roots: bool = True
     """Whether the tools' own transcript folders on this machine are read. False keeps memtui
     to `extra_roots` alone (the demo, which must never read the person's real transcripts)."""
+    export: ExportSettings = field(default_factory=ExportSettings)
+    """The `[export]` table: which rules files each project's export writes."""
 
     @property
     def is_default_sqlite(self) -> bool:
@@ -90,7 +115,40 @@ def load_settings(db: str | None = None, env: Mapping[str, str] | None = None) -
     extract = config.get("extract")
     if extract is not None and not isinstance(extract, dict):
         raise ConfigError(f"{config_path}: [extract] must be a table")
-    return Settings(url, origin, config_path, exists, roots, extract, warnings)
+    export = _export(config.get("export"), config_path)
+    return Settings(url, origin, config_path, exists, roots, extract, warnings, export=export)
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'{where} must be a list of target names, like ["claude", "agents"]')
+    return tuple(v.strip().lower() for v in value)
+
+
+def _export(section: object, config_path: Path) -> ExportSettings:
+    """`[export]` with `provenance`, `user_targets` and `[[export.projects]]` tables."""
+    if section is None:
+        return ExportSettings()
+    if not isinstance(section, dict):
+        raise ConfigError(f"{config_path}: [export] must be a table")
+    provenance = section.get("provenance", False)
+    if not isinstance(provenance, bool):
+        raise ConfigError(f"{config_path}: export.provenance must be true or false")
+    user = section.get("user_targets")
+    user_targets = None if user is None else _names(user, f"{config_path}: export.user_targets")
+    projects: list[tuple[Path, tuple[str, ...]]] = []
+    entries = section.get("projects", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{config_path}: [export] must hold a list of [[export.projects]]")
+    for entry in entries:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or not isinstance(entry, dict) or "targets" not in entry:
+            raise ConfigError(
+                f'{config_path}: each [[export.projects]] needs path = "..." and targets = [...]'
+            )
+        where = f"{config_path}: targets of project {path}"
+        projects.append((Path(path).expanduser().resolve(), _names(entry["targets"], where)))
+    return ExportSettings(tuple(projects), user_targets, provenance)
 
 
 def _extra_roots(section: object, config_path: Path) -> tuple[tuple[Path, str | None], ...]:

@@ -373,25 +373,24 @@ def add_belief(
     scope: ScopeChange,
     *,
     actor: str = USER,
+    evidence: NewEvidence | None = None,
+    command: str = "add",
 ) -> tuple[MemoryRecord, AddOutcome]:
-    """A belief a person states directly: confirmed, with evidence of tool `manual`.
+    """A belief a person states directly: confirmed, with evidence of tool `manual` (or the
+    `evidence` given, such as the line of a rules file it was imported from).
 
-    If the statement is already a memory it is not duplicated: the manual evidence joins it and
+    If the statement is already a memory it is not duplicated: the evidence joins it and
     a candidate (or a rejection) of the same statement becomes confirmed.
     """
     redacted = redact(clean_text(text))
     text = redacted.text
     if scope.scope == Scope.PROJECT and scope.project is None:
         raise InvalidInputError("a project-scoped belief needs the project's path")
-    evidence = NewEvidence(
-        tool=MANUAL_TOOL,
-        quote=text,
-        confidence=1.0,
-        timestamp=utcnow(),
-        redactions=redacted.count,
-    )
+    if evidence is None:
+        evidence = NewEvidence(tool=MANUAL_TOOL, quote=text, timestamp=utcnow())
+    evidence = replace(evidence, confidence=1.0, redactions=redacted.count)
     with db.write() as session:
-        tx = Tx(session, "add", actor, undoable=True)
+        tx = Tx(session, command, actor, undoable=True)
         same = tx.find_same(text, scope.project)
         if same is None:
             memory = tx.create(

@@ -10,13 +10,38 @@ from memtui import __version__
 from memtui.core import paths
 from memtui.core.errors import MemtuiError
 from memtui.core.models import Status
-from memtui.core.records import JSONDict
+from memtui.core.records import ExportFile, FileAction, JSONDict
 from memtui.core.settings import Settings
 from memtui.services.llm_extract import llm_config
 from memtui.sources.registry import Root, transcripts
 from memtui.store import queries
 from memtui.store.database import Database, describe, parse_url, sqlite_file
 from memtui.store.migrate import HEAD_REVISION, current_revision
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectTargets:
+    """A known project's enabled export targets and the state of their files."""
+
+    project: str
+    targets: tuple[str, ...]
+    origin: str
+    """`config` (set in the configuration file) or `default` (the tools the project uses)."""
+    files: tuple[tuple[str, str, str], ...]
+    """(targets, path, state): `in sync`, `would be created`, `would change`,
+    `nothing to write`, or `blocked: why`."""
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui doctor --json`."""
+        return {
+            "project": self.project,
+            "targets": list(self.targets),
+            "origin": self.origin,
+            "files": [
+                {"targets": t.split(","), "path": path, "state": state}
+                for t, path, state in self.files
+            ],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +64,8 @@ class DoctorReport:
     roots: tuple[tuple[str, str, bool, int], ...] = field(default=())
     """Where transcripts are looked for: (tool, path, exists, transcripts found)."""
     problems: tuple[str, ...] = field(default=())
+    exports: tuple[ProjectTargets, ...] = field(default=())
+    """Per known project, its export targets and their files."""
 
     @property
     def healthy(self) -> bool:
@@ -67,6 +94,7 @@ class DoctorReport:
                 {"tool": tool, "path": path, "exists": exists, "transcripts": found}
                 for tool, path, exists, found in self.roots
             ],
+            "exports": [p.to_json() for p in self.exports],
             "problems": list(self.problems),
             "healthy": self.healthy,
         }
@@ -105,7 +133,37 @@ def report(settings: Settings, roots: Sequence[Root] = ()) -> DoctorReport:
             for root in roots
         ),
         problems=tuple(problems),
+        exports=_exports(settings, problems) if counts is not None else (),
     )
+
+
+def _state(file: ExportFile) -> str:
+    if file.action == FileAction.BLOCKED:
+        return f"blocked: {file.reason}"
+    if file.action == FileAction.CREATE:
+        return "would be created"
+    if file.action == FileAction.UPDATE:
+        return "would change"
+    return "in sync" if file.new_content is not None else "nothing to write"
+
+
+def _exports(settings: Settings, problems: list[str]) -> tuple[ProjectTargets, ...]:
+    """Each known project's enabled targets and the state of their files (nothing written)."""
+    from memtui.services.export import enabled_targets, known_projects, plan_export
+
+    database = Database(settings.database_url)
+    found = []
+    try:
+        for root in known_projects(database, settings):
+            targets, origin = enabled_targets(database, settings, root)
+            plan = plan_export(database, settings, root, targets, user_level=False)
+            files = tuple((",".join(f.targets), f.path, _state(f)) for f in plan.files)
+            found.append(ProjectTargets(str(root), targets, origin, files))
+    except MemtuiError as exc:
+        problems.append(str(exc))
+    finally:
+        database.close()
+    return tuple(found)
 
 
 def _extractor(settings: Settings, problems: list[str]) -> str:

@@ -14,7 +14,7 @@ from memtui.store.database import make_engine, translate_errors
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 """The newest migration in migrations/versions. A test keeps this equal to Alembic's head, so
 that starting memtui on an up-to-date database does not have to load Alembic at all."""
 

@@ -269,3 +269,9 @@ class ExportRecord(Base):
     """The whole file before the write; None when the file did not exist."""
     operation_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the whole file as written, to tell whether it changed since."""
+    encoding: Mapped[str | None] = mapped_column(String(16))
+    """How the file was encoded (`previous_content` is restored in it)."""
+    reverted_at: Mapped[datetime | None]
+    """When `memtui export --revert` put the file back; None while it stands."""

@@ -257,3 +257,69 @@ def test_listing_commands_load_only_what_they_use(tmp_path: Path) -> None:
         [sys.executable, "-c", probe, url], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def export_project(tmp_path: Path) -> Path:
+    project = tmp_path / "shop"
+    (project / ".git").mkdir(parents=True)
+    return project
+
+
+def test_export_dry_run_then_write_then_nothing_new(cli: Cli, tmp_path: Path) -> None:
+    project = export_project(tmp_path)
+    cli("add", "Use pnpm, not npm", "--kind", "rule", "--scope", str(project))
+    out = cli("export", "--to", "agents,claude", "--project", str(project), "--dry-run")
+    assert "+- Use pnpm, not npm" in out
+    assert "--- /dev/null" in out
+    assert not (project / "AGENTS.md").exists()
+    plan = cli.json("export", "--to", "agents,claude", "--project", str(project))
+    written = [f["path"] for f in plan["files"] if f["written"]]
+    assert str(project / "AGENTS.md") in written
+    again = cli.json("export", "--to", "agents,claude", "--project", str(project))
+    assert {f["action"] for f in again["files"]} == {"unchanged"}
+    out = cli("export", "--to", "agents", "--project", str(project), "--revert", "--no-user")
+    assert out.startswith("deleted")
+    assert not (project / "AGENTS.md").exists()
+
+
+def test_export_exits_1_for_a_blocked_file_after_writing_the_others(
+    cli: Cli, tmp_path: Path
+) -> None:
+    project = export_project(tmp_path)
+    cli("add", "Use pnpm, not npm", "--kind", "rule", "--scope", str(project))
+    (project / "AGENTS.md").write_text("<!-- memtui:end -->\n")
+    cli("export", "--to", "agents,claude", "--project", str(project), "--no-user", code=1)
+    assert "has no begin marker" in cli.err
+    assert (project / ".claude/rules/memtui.md").exists()
+
+
+def test_export_rejects_unknown_targets_in_one_line(cli: Cli, tmp_path: Path) -> None:
+    project = export_project(tmp_path)
+    cli("export", "--to", "vim", "--project", str(project), code=1)
+    assert cli.err.count("\n") == 1
+    assert "unknown target vim" in cli.err
+
+
+def test_import_dry_run_lists_then_imports(cli: Cli, tmp_path: Path) -> None:
+    project = export_project(tmp_path)
+    (project / "AGENTS.md").write_text("# Rules\n- Use pnpm, not npm\n- Keep PRs small\n")
+    out = cli("import", str(project / "AGENTS.md"), "--dry-run")
+    assert out.count("create ") == 2
+    assert "2 create" in out
+    assert cli.json("beliefs") == []
+    report = cli.json("import", str(project))
+    assert [line["outcome"] for line in report["lines"]] == ["create", "create"]
+    assert len(cli.json("beliefs")) == 2
+    cli("import", str(tmp_path / "missing.md"), code=1)
+    assert "no such file or folder" in cli.err
+
+
+def test_doctor_lists_each_projects_targets(cli: Cli, tmp_path: Path) -> None:
+    project = export_project(tmp_path)
+    cli("add", "Use pnpm, not npm", "--kind", "rule", "--scope", str(project))
+    report = cli.json("doctor")
+    [entry] = report["exports"]
+    assert entry["project"] == str(project)
+    assert entry["targets"] == ["agents"]
+    assert entry["origin"] == "default"
+    assert entry["files"][0]["state"] == "would be created"

@@ -24,8 +24,9 @@ from memtui.sources.registry import source_named
 
 AROUND = 2
 """Messages shown before and after the source message."""
-MAX_CONTEXT_CHARS = 2_000
-"""A neighbour longer than this (a pasted log, a tool's output) is cut, with a note."""
+MAX_CONTEXT_CHARS = 400
+"""A neighbour longer than this (a pasted log, a tool's output) is cut, with a note, so the
+source message stays in view."""
 
 
 @dataclass(frozen=True, slots=True)

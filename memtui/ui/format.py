@@ -6,7 +6,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
-from memtui.core.models import Kind
+from memtui.core.models import Kind, Scope
 from memtui.core.records import InboxRow
 
 KIND_LABEL = {
@@ -45,6 +45,11 @@ def project_name(root: str | None) -> str:
     if not root:
         return "global"
     return PurePath(root).name or root
+
+
+def where(row: InboxRow) -> str:
+    """Where a memory applies: `global`, or its project's name."""
+    return "global" if row.scope == Scope.GLOBAL else project_name(row.project)
 
 
 def flag_signs(row: InboxRow, relation: str | None) -> str:

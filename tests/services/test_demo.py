@@ -134,9 +134,9 @@ def test_candidates_meet_yesterdays_beliefs(demo: DemoEnv, memories: list[Memory
         details = {m.text: curate.show(db, m.id) for m in pending(memories)}
     finally:
         db.close()
-    bash = details["Keep bash scripts, don't port them to python."]
+    bash = details["Keep bash scripts, don't port them to Python."]
     assert [r.text for r in bash.may_replace] == [
-        "Let's port the bash scripts in scripts/ to python, they break on macOS all the time."
+        "Let's port the bash scripts in scripts/ to Python, they break on macOS all the time."
     ]
     pnpm = details["Always use pnpm, never npm or yarn."]
     assert [r.text for r in pnpm.similar] == ["Use pnpm, not npm."]

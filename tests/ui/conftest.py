@@ -33,38 +33,44 @@ class Seeded:
 
 def user_line(text: str, uid: str, moment: datetime, cwd: str = PROJECT) -> str:
     """One Claude Code user record, as the tool writes it."""
-    return json.dumps(
-        {
-            "type": "user",
-            "uuid": uid,
-            "parentUuid": None,
-            "isSidechain": False,
-            "sessionId": "sess-1",
-            "cwd": cwd,
-            "timestamp": moment.isoformat().replace("+00:00", "Z"),
-            "message": {"role": "user", "content": text},
-        }
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "type": "user",
+                "uuid": uid,
+                "parentUuid": None,
+                "isSidechain": False,
+                "sessionId": "sess-1",
+                "cwd": cwd,
+                "timestamp": moment.isoformat().replace("+00:00", "Z"),
+                "message": {"role": "user", "content": text},
+            }
+        )
+        + "\n"
+    )
 
 
 def agent_line(text: str, uid: str, moment: datetime) -> str:
     """One Claude Code assistant record."""
-    return json.dumps(
-        {
-            "type": "assistant",
-            "uuid": uid,
-            "parentUuid": None,
-            "isSidechain": False,
-            "sessionId": "sess-1",
-            "cwd": PROJECT,
-            "timestamp": moment.isoformat().replace("+00:00", "Z"),
-            "message": {
-                "id": f"msg-{uid}",
-                "role": "assistant",
-                "content": [{"type": "text", "text": text}],
-            },
-        }
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "type": "assistant",
+                "uuid": uid,
+                "parentUuid": None,
+                "isSidechain": False,
+                "sessionId": "sess-1",
+                "cwd": PROJECT,
+                "timestamp": moment.isoformat().replace("+00:00", "Z"),
+                "message": {
+                    "id": f"msg-{uid}",
+                    "role": "assistant",
+                    "content": [{"type": "text", "text": text}],
+                },
+            }
+        )
+        + "\n"
+    )
 
 
 def candidate(
@@ -116,7 +122,9 @@ def seeded(db: Database, tmp_path: Path) -> Seeded:
         ("Never run migrations against prod.", 9, NOW - timedelta(days=1), Kind.RULE),
     ]
     ids = [
-        curate.add_candidate(db, candidate(text, line, moment, kind=kind, path=transcript)).memory_id
+        curate.add_candidate(
+            db, candidate(text, line, moment, kind=kind, path=transcript)
+        ).memory_id
         for text, line, moment, kind in texts
     ]
     return Seeded(belief.id, ids, transcript)
@@ -137,4 +145,3 @@ async def settle(app: MemtuiApp, pilot: Pilot[None]) -> None:
 
 def status_of(db: Database, memory_id: int) -> Status:
     return curate.show(db, memory_id).memory.status
-

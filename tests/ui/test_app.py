@@ -47,7 +47,9 @@ async def test_every_key_of_the_inbox_is_in_the_command_palette(
     app = app_on(db, tmp_path)
     async with app.run_test() as pilot:
         await settle(app, pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen) if isinstance(c, SystemCommand)}
+        titles = {
+            c.title for c in app.get_system_commands(app.screen) if isinstance(c, SystemCommand)
+        }
         for wanted in ("Confirm", "Reject", "Edit+confirm", "Supersede", "Merge", "Kind", "Undo"):
             assert wanted in titles
         assert "Theme" in titles  # Textual's own theme picker lists memtui's themes

@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from memtui.core.records import InboxRow
-from memtui.ui.format import KIND_LABEL, ago, flag_signs, project_name, tool_label
+from memtui.ui.format import KIND_LABEL, ago, flag_signs, tool_label, where
 
 KIND_WIDTH = 10
 TOOL_WIDTH = 12
@@ -230,7 +230,7 @@ class CandidateList(ScrollView, can_focus=True):
             Segment(set_cell_size(KIND_LABEL[row.kind], KIND_WIDTH) + " ", kind),
             Segment(fit(text, text_width(width)) + " ", mark_style if marked else base),
             Segment(set_cell_size(tool_label(row), TOOL_WIDTH) + " ", muted),
-            Segment(fit(project_name(row.project), PROJECT_WIDTH) + " ", muted),
+            Segment(fit(where(row), PROJECT_WIDTH) + " ", muted),
             Segment(set_cell_size(ago(row.last_seen, self.now), AGE_WIDTH) + " ", muted),
             Segment(f"{row.seen:>{SEEN_WIDTH}} ", base),
             Segment(f"{row.confidence:>{CONF_WIDTH}.2f} ", muted),

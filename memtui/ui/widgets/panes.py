@@ -26,7 +26,7 @@ from memtui.core.records import (
 from memtui.core.transcripts import Author
 from memtui.services.diff import Change, Piece, word_diff
 from memtui.services.provenance import Provenance
-from memtui.ui.format import KIND_LABEL, ago, project_name, short_path, when
+from memtui.ui.format import KIND_LABEL, ago, project_name, short_path, when, where
 
 Part = str | tuple[str, str]
 
@@ -86,7 +86,7 @@ def card(row: InboxRow | None, detail: MemoryDetail | None, now: datetime) -> Co
     facts: list[Part] = [
         (KIND_LABEL[row.kind], "bold $secondary"),
         f"  #{row.id}  ",
-        ("global" if row.scope.value == "global" else project_name(row.project), "$text-muted"),
+        (where(row), "$text-muted"),
         f"  seen {row.seen}×  confidence {row.confidence:.2f}  ",
         _last_seen(row, now),
     ]

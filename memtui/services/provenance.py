@@ -22,9 +22,9 @@ from memtui.core.transcripts import Author, Message, ReadState
 from memtui.extract.redact import redact
 from memtui.sources.registry import source_named
 
-AROUND = 2
+AROUND = 1
 """Messages shown before and after the source message."""
-MAX_CONTEXT_CHARS = 400
+MAX_CONTEXT_CHARS = 300
 """A neighbour longer than this (a pasted log, a tool's output) is cut, with a note, so the
 source message stays in view."""
 

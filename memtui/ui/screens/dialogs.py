@@ -44,7 +44,7 @@ class EditScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.title_text, classes="title")
             yield Input(self.text, id="text", select_on_focus=False)
-            yield Label("Enter to save, Escape to cancel.", classes="hint")
+            yield Static("Enter to save, Escape to cancel.", classes="hint")
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
@@ -73,7 +73,7 @@ class KindScreen(ModalScreen[Kind | None]):
             yield OptionList(
                 *(Option(f"{n}  {KIND_LABEL[k]}", id=k.value) for n, k in enumerate(kinds, 1))
             )
-            yield Label("1-6 or Enter to choose, Escape to cancel.", classes="hint")
+            yield Static("1-6 or Enter to choose, Escape to cancel.", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = list(Kind).index(self.current)
@@ -112,7 +112,7 @@ class FlagScreen(ModalScreen[bool]):
                         (text, "italic"),
                     )
                 )
-            yield Label(
+            yield Static(
                 "Agents will read a confirmed belief as an instruction. "
                 "y: confirm anyway · n or Escape: go back",
                 classes="hint",
@@ -145,7 +145,7 @@ class PickerScreen(ModalScreen[int | None]):
             yield Static(Content.assemble(("candidate: ", "bold"), self.subject), id="subject")
             yield Input(placeholder="type to search the beliefs (it starts from the candidate)")
             yield OptionList(id="choices")
-            yield Label("Enter to choose, ↑↓ to move, Escape to cancel.", classes="hint")
+            yield Static("Enter to choose, ↑↓ to move, Escape to cancel.", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).loading = True
@@ -240,4 +240,4 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(
                     Content("\n").join(Content(r) if isinstance(r, str) else r for r in rows)
                 )
-            yield Label("Escape to close.", classes="hint")
+            yield Static("Escape to close.", classes="hint")

@@ -75,8 +75,15 @@ def quoted(text: str, quote: str) -> Content:
 
 
 def diff_content(pieces: Iterable[Piece]) -> Content:
-    """A word-level diff: removed words struck through, added ones underlined."""
-    return Content.assemble(*((p.text, CHANGE_STYLE[p.change]) for p in pieces))
+    """A word-level diff on two lines: the old text with its removed words marked, then the
+    new text with its added words marked."""
+    pieces = list(pieces)
+    old = [(p.text, CHANGE_STYLE[p.change]) for p in pieces if p.change != Change.ADDED]
+    new = [(p.text, CHANGE_STYLE[p.change]) for p in pieces if p.change != Change.REMOVED]
+    return lines(
+        Content.assemble(("− ", "bold $memtui-diff-removed"), *old),
+        Content.assemble(("+ ", "bold $memtui-diff-added"), *new),
+    )
 
 
 def card(row: InboxRow | None, detail: MemoryDetail | None, now: datetime) -> Content:
@@ -128,20 +135,20 @@ def provenance_content(
     rows: list[Content | str] = []
     if shown is not None:
         ev = shown.evidence
-        rows.append(Content.styled(_where(ev), "$text-muted"))
         if shown.note:
-            rows.extend(["", Content.styled(shown.note, "$warning"), ""])
+            rows.extend([Content.styled(shown.note, "$warning"), ""])
             rows.append(Content.assemble(("quote: ", "$text-muted"), (ev.quote, "$memtui-quote")))
         for message in shown.messages:
             label, style = AUTHOR_LABEL[message.author]
             stamp = f"  {when(message.timestamp)}" if message.timestamp else ""
             marker = "▶ " if message.is_source else "  "
-            rows.append("")
             rows.append(Content.assemble((marker + label, style), (stamp, "$text-muted")))
             body = quoted(message.text, ev.quote) if message.is_source else Content(message.text)
             rows.append(body if message.is_source else body.stylize("$text-muted"))
             if message.cut:
                 rows.append(Content.styled(f"… {message.cut} more characters", "$text-muted"))
+            rows.append("")
+        rows.append(Content.styled(_where(ev), "$text-muted"))
     elif loading:
         rows.append(Content.styled("Reading the transcript…", "$text-muted"))
     if len(evidence) > 1:

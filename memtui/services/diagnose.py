@@ -16,7 +16,8 @@ from memtui.services.llm_extract import llm_config
 from memtui.sources.registry import Root, transcripts
 from memtui.store import queries
 from memtui.store.database import Database, describe, parse_url, sqlite_file
-from memtui.store.migrate import HEAD_REVISION, current_revision
+from memtui.store.migrate import current_revision
+from memtui.store.schema import HEAD_REVISION
 
 
 @dataclass(frozen=True, slots=True)

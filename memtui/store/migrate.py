@@ -10,13 +10,10 @@ from sqlalchemy import Engine, inspect, text
 from memtui.core.errors import DatabaseError
 from memtui.core.paths import bundled_dir
 from memtui.store.database import make_engine, translate_errors
+from memtui.store.schema import HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-HEAD_REVISION = "0005"
-"""The newest migration in migrations/versions. A test keeps this equal to Alembic's head, so
-that starting memtui on an up-to-date database does not have to load Alembic at all."""
 
 
 def alembic_config(engine: Engine | None = None, stdout: io.StringIO | None = None) -> Config:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import ColumnElement, Select, func, select, text
 from sqlalchemy.orm import Session
 
 from memtui.core.bulk import gc_paused
@@ -25,6 +24,7 @@ from memtui.core.records import (
     MemoryRecord,
     RevisionRecord,
 )
+from memtui.store.fastread import inbox_row, inbox_sql
 from memtui.store.models import Event, Evidence, Memory, Operation, Project, Revision, Supersession
 
 M = Memory.__table__.c
@@ -83,70 +83,10 @@ def inbox_rows(
     statuses: Collection[Status] = (Status.PENDING,),
     ids: Collection[int] | None = None,
 ) -> list[InboxRow]:
-    """Memories in these statuses, newest sighting first, as one aggregate query."""
-    first_tool = (
-        select(E.tool)
-        .where(E.memory_id == M.id)
-        .order_by(E.id)
-        .limit(1)
-        .correlate(Memory.__table__)
-        .scalar_subquery()
-    )
-    last_seen = func.max(func.coalesce(E.timestamp, E.created_at))
-    query = (
-        select(
-            M.id,
-            M.kind,
-            M.text,
-            M.status,
-            M.scope,
-            P.root,
-            M.confidence,
-            M.locked,
-            M.flags,
-            M.created_at,
-            last_seen,
-            func.count(E.id),
-            first_tool,
-            func.count(distinct(E.tool)),
-            func.coalesce(func.sum(E.redactions), 0),
-        )
-        .select_from(Memory.__table__.outerjoin(Project.__table__).outerjoin(Evidence.__table__))
-        .where(*_filters(statuses, None, ids, False))
-        .group_by(M.id, P.root)
-        .order_by(last_seen.desc(), M.id.desc())
-    )
+    """Memories in these statuses, newest sighting first, as one aggregate query (the SQL the
+    app's first frame also runs without SQLAlchemy: store/fastread.py)."""
     with gc_paused():
-        return [
-            InboxRow(
-                id=row[0],
-                kind=row[1],
-                text=row[2],
-                status=row[3],
-                scope=row[4],
-                project=row[5],
-                confidence=row[6],
-                locked=row[7],
-                flags=tuple(row[8] or ()),
-                created_at=row[9],
-                last_seen=_aware(row[10]) or row[9],
-                seen=row[11],
-                tool=row[12] or "",
-                tools=row[13],
-                redactions=row[14],
-            )
-            for row in session.execute(query)
-        ]
-
-
-def _aware(value: object) -> datetime | None:
-    """An aggregate's timestamp: SQLite hands back text or a naive datetime, meaning UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return [inbox_row(raw) for raw in session.execute(text(inbox_sql(statuses, ids)))]
 
 
 def _load_memories(

@@ -17,18 +17,51 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from memtui.services.ingest import FileResult
-from memtui.sources.registry import Root
 from memtui.ui.prefs import Prefs, load_prefs, prefs_path, save_prefs
 from memtui.ui.screens.inbox import InboxScreen
 from memtui.ui.themes import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from memtui.services.ingest import FileResult
+    from memtui.services.review import FirstLook
+    from memtui.sources.registry import Root
     from memtui.store.database import Database
 
 RELOAD_DELAY = 0.25
 """Seconds the inbox waits after the watcher stored candidates before reading the list again:
 a burst of files (the first catch-up) costs one read, not one per file."""
+
+
+class Store:
+    """The app's database: its URL at once, the SQLAlchemy handle on first use.
+
+    Opening it imports SQLAlchemy, which costs more than Textual's whole start, so the app
+    opens it in a worker once the inbox is on screen (the first frame reads with sqlite3).
+    """
+
+    def __init__(self, url: str, opener: Callable[[], Database], *, owned: bool) -> None:
+        self.url = url
+        self._opener = opener
+        self._owned = owned
+        self._database: Database | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def database(self) -> Database:
+        """The handle, opened on first use (from a worker thread)."""
+        with self._lock:
+            if self._database is None:
+                self._database = self._opener()
+            return self._database
+
+    def close(self) -> None:
+        """Close the handle if the app opened it."""
+        with self._lock:
+            if self._database is not None and self._owned:
+                self._database.close()
+            self._database = None
 
 
 class MemtuiApp(App[None]):
@@ -40,25 +73,30 @@ class MemtuiApp(App[None]):
 
     def __init__(
         self,
-        database: Database,
+        store: Store,
         *,
-        roots: Sequence[Root] = (),
+        roots: Callable[[], Sequence[Root]] | None = None,
         watch: bool = True,
         prefs_file: Path | None = None,
         theme_folders: list[Path] | None = None,
         empty_hint: str = "",
         clock: Callable[[], datetime] | None = None,
+        first: Future[FirstLook] | None = None,
     ) -> None:
         super().__init__()
+        self.first = first
+        """The inbox as read before the app started (the command line's prefetch), if any."""
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.database = database
-        self.roots = list(roots)
-        self.watching = watch and bool(self.roots)
+        self.store = store
+        self.find_roots = roots
+        """Where the transcripts are: looked up by the watcher's worker (it walks the disk)."""
+        self.watching = watch and roots is not None
         self.prefs_file = prefs_file or prefs_path()
         self.theme_folders = theme_folders
         self.empty_hint = empty_hint
         self.stop = threading.Event()
         self.new_candidates = 0
+        self.folders = 0
         self.watch_note = ""
         self._reload_pending = False
         self._remember_theme = False
@@ -75,7 +113,7 @@ class MemtuiApp(App[None]):
         return next(s for s in self.screen_stack if isinstance(s, InboxScreen))
 
     def get_default_screen(self) -> Screen[None]:
-        return InboxScreen(self.database, empty_hint=self.empty_hint)
+        return InboxScreen(empty_hint=self.empty_hint)
 
     def on_mount(self) -> None:
         self._remember_theme = True
@@ -83,6 +121,10 @@ class MemtuiApp(App[None]):
             self.notify(f"theme not loaded: {problem}", severity="warning", timeout=8)
         if self.watching:
             self.set_watch_note("reading transcripts…")
+
+    def inbox_drawn(self) -> None:
+        """The inbox is on screen: now start what may take a while."""
+        if self.watching:
             self.follow_transcripts()
 
     def on_unmount(self) -> None:
@@ -111,7 +153,14 @@ class MemtuiApp(App[None]):
         """Ingest the transcripts as the agents write them, until the app closes."""
         from memtui.services.watch import follow, watched_folders
 
-        folders = len(watched_folders(self.roots))
+        assert self.find_roots is not None
+        roots = list(self.find_roots())
+        folders = len(watched_folders(roots))
+        if not folders:
+            self.call_from_thread(self.set_watch_note, "no transcript folder to watch")
+            return
+
+        self.folders = folders
 
         def ready() -> None:
             self.call_from_thread(self.set_watch_note, self._watch_note(folders))
@@ -121,7 +170,7 @@ class MemtuiApp(App[None]):
                 self.call_from_thread(self.ingested, result.created)
 
         try:
-            follow(self.database, self.roots, self.stop, stored, on_ready=ready)
+            follow(self.store.database, roots, self.stop, stored, on_ready=ready)
         except Exception as exc:
             self.call_from_thread(
                 self.set_watch_note, f"not watching ({type(exc).__name__}: {exc})"
@@ -149,9 +198,7 @@ class MemtuiApp(App[None]):
 
         def reload() -> None:
             self._reload_pending = False
-            from memtui.services.watch import watched_folders
-
-            self.set_watch_note(self._watch_note(len(watched_folders(self.roots))))
+            self.set_watch_note(self._watch_note(self.folders))
             self.inbox.ingested(created)
 
         self.set_timer(RELOAD_DELAY, reload)
@@ -173,20 +220,38 @@ class MemtuiApp(App[None]):
 
 
 def make_app(
-    database: Database,
+    database: Database | None = None,
     *,
-    roots: Sequence[Root] = (),
+    url: str | None = None,
+    opener: Callable[[], Database] | None = None,
+    roots: Callable[[], Sequence[Root]] | Sequence[Root] | None = None,
     watch: bool = True,
     prefs_file: Path | None = None,
     empty_hint: str = "",
     clock: Callable[[], datetime] | None = None,
+    first: Future[FirstLook] | None = None,
 ) -> MemtuiApp:
-    """The app on a store: the command line, the tests and the screenshots all build it here."""
+    """The app on a store: the command line, the tests and the screenshots all build it here.
+
+    Give an open `database` (the caller closes it), or its `url` and an `opener` that the app
+    calls in a worker once its first frame is drawn (the app closes what it opened).
+    """
+    if database is not None:
+        opened = database
+        store = Store(database.url, lambda: opened, owned=False)
+    elif url is not None and opener is not None:
+        store = Store(url, opener, owned=True)
+    else:
+        raise ValueError("make_app needs a database, or a url and an opener")
+    if roots is not None and not callable(roots):
+        fixed = list(roots)
+        roots = lambda: fixed  # noqa: E731 - a list given is looked up as it is
     return MemtuiApp(
-        database,
+        store,
         roots=roots,
         watch=watch,
         prefs_file=prefs_file,
         empty_hint=empty_hint,
         clock=clock,
+        first=first,
     )

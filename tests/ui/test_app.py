@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.app import SystemCommand
 
 from memtui.core.models import Status
@@ -86,3 +89,43 @@ async def until(pilot: object, condition: object, rounds: int = 400) -> None:
             return
         await pilot.pause(0.025)  # type: ignore[attr-defined]
     raise AssertionError("the condition never held")
+
+
+async def test_no_database_session_is_opened_on_the_event_loop(
+    db: Database, seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every key that touches the store: each session must come from a worker thread."""
+    on_loop: list[str] = []
+    for name in ("read", "write"):
+        original = getattr(Database, name)
+
+        def guarded(self: Database, *args: object, __original: Any = original) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                on_loop.append(__original.__name__)
+            return __original(self, *args)
+
+        monkeypatch.setattr(Database, name, guarded)
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for keys in (("j",), ("c",), ("x",), ("u",), ("t", "2"), ("g",), ("s", "escape")):
+            await pilot.press(*keys)
+            await settle(app, pilot)
+    assert on_loop == []
+    assert curate.status_counts(db)[Status.CONFIRMED] >= 2  # the keys did reach the store
+
+
+async def test_the_inbox_read_before_start_is_shown_without_a_query(
+    db: Database, seeded: Seeded, tmp_path: Path
+) -> None:
+    from memtui.services.review import prefetch
+
+    first = prefetch(db.url)
+    first.result(timeout=10)
+    app = make_app(
+        db, watch=False, prefs_file=tmp_path / "prefs.json", clock=lambda: NOW, first=first
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = app.screen.query_one(CandidateList).rows
+        assert [r.id for r in rows] == seeded.candidates  # on screen from the first frame
+        await settle(app, pilot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,8 +16,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from memtui.core.models import Kind
-from memtui.services.pick import Choice, best
 from memtui.ui.format import FLAG_SIGNS, KIND_LABEL, project_name
+
+if TYPE_CHECKING:
+    from memtui.services.pick import Choice
 
 DIALOG_CSS = """
 {name} {{ align: center middle; background: $background 60%; }}
@@ -158,6 +161,8 @@ class PickerScreen(ModalScreen[int | None]):
     @work(thread=True, exclusive=True, group="pick")
     def rank(self, query: str) -> None:
         """Load the beliefs once, then rank them for the query (a newer query drops this one)."""
+        from memtui.services.pick import best
+
         if self.choices is None:
             self.choices = self.load()
         found = best(self.choices, query)

@@ -5,6 +5,9 @@ list says which row is highlighted; the screen loads that row's detail in a work
 to the panes. Every database call runs in a worker thread. Decisions go through one writer
 thread, in the order they were made, so undo always undoes the newest.
 
+The services are imported inside the workers that call them: the first frame needs none of
+SQLAlchemy, rapidfuzz or the transcript parsers, so the inbox is drawn before they load.
+
 A decision is drawn at once: the decided rows leave the list and the cursor lands on the next
 candidate before the store is written. If the write fails, the person is told and the list
 is read again, so nothing is shown as decided that is not.
@@ -32,11 +35,8 @@ from textual.worker import get_current_worker
 from memtui.core.errors import MemtuiError
 from memtui.core.models import Kind, Scope, Status
 from memtui.core.records import InboxRow, MemoryDetail
-from memtui.services import curate, pick, relate
-from memtui.services.curate import ScopeChange
-from memtui.services.provenance import Provenance, provenance
+from memtui.services.review import first_look
 from memtui.ui.filtering import Filter
-from memtui.ui.screens.dialogs import EditScreen, FlagScreen, HelpScreen, KindScreen, PickerScreen
 from memtui.ui.widgets.candidates import CandidateList
 from memtui.ui.widgets.panes import (
     Pane,
@@ -47,6 +47,7 @@ from memtui.ui.widgets.panes import (
 )
 
 if TYPE_CHECKING:
+    from memtui.services.provenance import Provenance
     from memtui.store.database import Database
     from memtui.ui.app import MemtuiApp
 
@@ -131,9 +132,8 @@ class InboxScreen(Screen[None]):
             super().__init__()
             self.outcome = outcome
 
-    def __init__(self, database: Database, *, empty_hint: str = "") -> None:
+    def __init__(self, *, empty_hint: str = "") -> None:
         super().__init__()
-        self.database = database
         self.empty_hint = empty_hint
         self.rows: list[InboxRow] = []
         self.filter = Filter()
@@ -145,6 +145,11 @@ class InboxScreen(Screen[None]):
         self.jobs: queue.Queue[Job] = queue.Queue()
         self.writing = threading.Lock()
         self.draining = False
+
+    @property
+    def database(self) -> Database:
+        """The store, opened on first use (in a worker: never call this on the event loop)."""
+        return self.memtui.store.database
 
     @property
     def memtui(self) -> MemtuiApp:
@@ -180,22 +185,53 @@ class InboxScreen(Screen[None]):
     def on_mount(self) -> None:
         self.candidates.focus()
         self.show_status()
+        first = self.memtui.first
+        if first is not None and first.done() and first.exception() is None:
+            self.memtui.first = None
+            found = first.result()
+            if found is not None:  # read before the app started: no database call here
+                self.rows_loaded(*found, None)
+                self.mark_rows(found[0])
+                return
         self.load_rows()
+
+    @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
+    def mark_rows(self, rows: list[InboxRow]) -> None:
+        """Flag the rows that repeat or may replace a belief (in a worker)."""
+        self.mark_relations(rows)
 
     # --- reading ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
     def load_rows(self, keep: int | None = None) -> None:
-        """Read the pending candidates and the counts, then score them against the beliefs."""
-        rows = curate.inbox_rows(self.database)
-        counts = curate.status_counts(self.database)
+        """Read the pending candidates and the counts (through the standard library's sqlite3
+        the first time, when the store allows it), then score them against the beliefs."""
         worker = get_current_worker()
+        first = None
+        if not self.loaded:
+            prefetched, self.memtui.first = self.memtui.first, None
+            first = prefetched.result() if prefetched else first_look(self.memtui.store.url)
+        if first is None:
+            from memtui.services import curate  # SQLAlchemy: after the first frame if we can
+
+            rows, counts = curate.inbox_rows(self.database), curate.status_counts(self.database)
+        else:
+            rows, counts = first
         if worker.is_cancelled:
             return
         self.app.call_from_thread(self.rows_loaded, rows, counts, keep)
+        self.mark_relations(rows)
+
+    def mark_relations(self, rows: list[InboxRow]) -> None:
+        """In a worker: flag the rows that repeat or may replace a belief, batch by batch."""
+        from memtui.services import relate
+
+        worker = get_current_worker()
         for start in range(0, len(rows), RELATION_BATCH):
-            batch = rows[start : start + RELATION_BATCH]
-            found = relate.marks(self.database, [(r.id, r.text, r.scope, r.project) for r in batch])
+            batch = [
+                (r.id, r.text, r.scope, r.project) for r in rows[start : start + RELATION_BATCH]
+            ]
+            found = relate.marks(self.database, batch)
             if worker.is_cancelled:
                 return
             if found:
@@ -204,6 +240,8 @@ class InboxScreen(Screen[None]):
     def rows_loaded(
         self, rows: list[InboxRow], counts: dict[Status, int], keep: int | None
     ) -> None:
+        if not self.loaded:
+            self.call_after_refresh(self.memtui.inbox_drawn)
         self.loaded = True
         self.rows = rows
         self.counts = counts
@@ -228,11 +266,14 @@ class InboxScreen(Screen[None]):
         self.query_one("#provenance-pane", Pane).show(provenance_content((), None, loading=True))
         self.query_one("#lineage-pane", Pane).show(lineage_content(None))
         self.query_one("#diff-pane", Pane).show(diff_pane_content(row, None))
-        self.load_detail(row)
+        self.call_after_refresh(self.load_detail, row)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, row: InboxRow) -> None:
         """The candidate's detail, then its newest sighting read back from the transcript."""
+        from memtui.services import curate
+        from memtui.services.provenance import provenance
+
         worker = get_current_worker()
         try:
             detail = curate.show(self.database, row.id)
@@ -314,6 +355,8 @@ class InboxScreen(Screen[None]):
 
     def action_decide(self, verb: str) -> None:
         """Confirm or reject the targets."""
+        from memtui.services import curate  # loaded by the first worker already
+
         rows = self.targets()
         if not rows:
             return
@@ -332,12 +375,16 @@ class InboxScreen(Screen[None]):
             )
 
         if flagged:
+            from memtui.ui.screens.dialogs import FlagScreen
+
             self.app.push_screen(FlagScreen(flagged), confirm)
         else:
             confirm(None)
 
     def action_edit(self) -> None:
         """Edit the current candidate's text, then confirm it."""
+        from memtui.services import curate
+
         row = self.candidates.current
         if row is None:
             return
@@ -358,6 +405,8 @@ class InboxScreen(Screen[None]):
             else:
                 confirm_edited()
 
+        from memtui.ui.screens.dialogs import EditScreen, FlagScreen
+
         self.app.push_screen(EditScreen(f"Edit #{row.id}, then confirm it", row.text), done)
 
     def action_supersede(self) -> None:
@@ -369,6 +418,9 @@ class InboxScreen(Screen[None]):
         self.pick_belief("merge", "Merge this candidate into which belief?")
 
     def pick_belief(self, verb: str, title: str) -> None:
+        from memtui.services import curate, pick
+        from memtui.ui.screens.dialogs import FlagScreen, PickerScreen
+
         row = self.candidates.current
         if row is None:
             return
@@ -408,6 +460,8 @@ class InboxScreen(Screen[None]):
 
     def action_kind(self) -> None:
         """Change the kind of the targets (they stay in the inbox)."""
+        from memtui.services import curate
+
         rows = self.targets()
         if not rows:
             return
@@ -423,10 +477,15 @@ class InboxScreen(Screen[None]):
                 stays=True,
             )
 
+        from memtui.ui.screens.dialogs import KindScreen
+
         self.app.push_screen(KindScreen(rows[0].kind), chosen)
 
     def action_scope(self) -> None:
         """Make the targets global, or (back to) their project's."""
+        from memtui.services import curate
+        from memtui.services.curate import ScopeChange
+
         rows = self.targets()
         if not rows:
             return
@@ -442,6 +501,8 @@ class InboxScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Undo the newest decision (all of a batch made on marked candidates)."""
+        from memtui.services import curate
+
         size = self.undo_sizes.pop() if self.undo_sizes else 1
 
         def job(db: Database) -> Outcome:
@@ -536,6 +597,8 @@ class InboxScreen(Screen[None]):
         self.query_one(TabbedContent).active = name
 
     def action_help(self) -> None:
+        from memtui.ui.screens.dialogs import HelpScreen
+
         self.app.push_screen(HelpScreen(self.KEYS))
 
     def action_filter(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -25,8 +26,10 @@ from memtui.core.records import (
 )
 from memtui.core.transcripts import Author
 from memtui.services.diff import Change, Piece, word_diff
-from memtui.services.provenance import Provenance
 from memtui.ui.format import KIND_LABEL, ago, project_name, short_path, when, where
+
+if TYPE_CHECKING:
+    from memtui.services.provenance import Provenance
 
 Part = str | tuple[str, str]
 

@@ -1,0 +1,132 @@
+"""Reads the app needs before its first frame, with the standard library's sqlite3 alone.
+
+Importing SQLAlchemy costs more than Textual's whole start; the app shows its inbox first and
+opens the SQLAlchemy store in a worker afterwards. Only SQLite files qualify, read-only, and
+only when their schema is current (else the command line migrates them first, the slow way).
+The SQL is the very text `queries.inbox_rows` runs through SQLAlchemy, and one function turns
+a row of either into an `InboxRow`, so the two paths cannot drift apart (a test compares them).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote
+
+from memtui.core.models import Kind, Scope, Status
+from memtui.core.records import InboxRow
+
+INBOX_SQL = """
+SELECT m.id, m.kind, m.text, m.status, m.scope, p.root, m.confidence, m.locked, m.flags,
+       m.created_at,
+       max(coalesce(e.timestamp, e.created_at)) AS last_seen,
+       count(e.id),
+       (SELECT e1.tool FROM evidence AS e1 WHERE e1.memory_id = m.id ORDER BY e1.id LIMIT 1),
+       count(DISTINCT e.tool),
+       coalesce(sum(e.redactions), 0)
+FROM memories AS m
+LEFT OUTER JOIN projects AS p ON p.id = m.project_id
+LEFT OUTER JOIN evidence AS e ON e.memory_id = m.id
+WHERE m.status IN ({statuses}) {only}
+GROUP BY m.id, p.root
+ORDER BY last_seen DESC, m.id DESC
+"""
+"""The review list: one row per memory with its evidence summed up, most recently seen first."""
+
+COUNTS_SQL = "SELECT status, count(*) FROM memories GROUP BY status"
+
+
+def inbox_sql(statuses: Collection[Status], ids: Collection[int] | None = None) -> str:
+    """INBOX_SQL for these statuses (and these ids only, when given). The values are enum
+    members and integers, never text from outside, so they are written into the SQL."""
+    listed = ", ".join(f"'{Status(s).value}'" for s in statuses)
+    only = (
+        f"AND m.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})" if ids is not None else ""
+    )
+    return INBOX_SQL.format(statuses=listed, only=only)
+
+
+def aware(value: object) -> datetime | None:
+    """A stored timestamp as a UTC datetime: SQLite hands back text, SQLAlchemy a datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def inbox_row(raw: Sequence[object]) -> InboxRow:
+    """One row of INBOX_SQL, from sqlite3 or from SQLAlchemy, as a record."""
+    flags = raw[8]
+    if isinstance(flags, str):
+        flags = json.loads(flags)
+    created = aware(raw[9])
+    assert created is not None
+    return InboxRow(
+        id=int(raw[0]),  # type: ignore[call-overload]
+        kind=Kind(str(raw[1])),
+        text=str(raw[2]),
+        status=Status(str(raw[3])),
+        scope=Scope(str(raw[4])),
+        project=raw[5] if isinstance(raw[5], str) else None,
+        confidence=float(raw[6]),  # type: ignore[arg-type]
+        locked=bool(raw[7]),
+        flags=tuple(flags or ()),  # type: ignore[arg-type]
+        created_at=created,
+        last_seen=aware(raw[10]) or created,
+        seen=int(raw[11]),  # type: ignore[call-overload]
+        tool=str(raw[12] or ""),
+        tools=int(raw[13]),  # type: ignore[call-overload]
+        redactions=int(raw[14]),  # type: ignore[call-overload]
+    )
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a `sqlite:///PATH` URL; None for any other database (or an in-memory one)."""
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix):
+            path = unquote(url[len(prefix) :].split("?", 1)[0])
+            return Path(path) if path and path != ":memory:" else None
+    return None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A read-only connection that never creates the file."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+
+
+def revision(path: Path) -> str | None:
+    """The Alembic revision of a SQLite file; None if it is missing or was never migrated."""
+    if not path.is_file():
+        return None
+    try:
+        with _connect(path) as connection:
+            found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return str(found[0]) if found else None
+
+
+def read_inbox(path: Path, statuses: Collection[Status] = (Status.PENDING,)) -> list[InboxRow]:
+    """The review list of a current SQLite store, without SQLAlchemy."""
+    connection = _connect(path)
+    try:
+        return [inbox_row(raw) for raw in connection.execute(inbox_sql(statuses))]
+    finally:
+        connection.close()
+
+
+def read_counts(path: Path) -> dict[Status, int]:
+    """How many memories are in each status, without SQLAlchemy."""
+    connection = _connect(path)
+    try:
+        counts = dict.fromkeys(Status, 0)
+        for status, count in connection.execute(COUNTS_SQL):
+            counts[Status(status)] = int(count)
+        return counts
+    finally:
+        connection.close()

@@ -1,27 +1,44 @@
-"""What the review screen reads before anything else: the inbox and the counts, fast.
+"""What the review screen reads: the inbox and the counts, fast.
 
 For a SQLite store whose schema is current this needs only the standard library (see
-store/fastread.py): the app draws its inbox before SQLAlchemy is even imported. For any
-other store it returns None and the screen reads through the curation service.
+store/fastread.py): the app draws its inbox before SQLAlchemy is even imported, and reads it
+again after each change without it. For any other store these return None and the screen
+reads through the curation service.
 """
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
+from dataclasses import dataclass
 
 from memtui.core.models import Status
 from memtui.core.records import InboxRow
 from memtui.store.fastread import read_counts, read_inbox, revision, sqlite_file
 from memtui.store.schema import HEAD_REVISION
 
+FIRST_PAGE = 200
+"""Rows read for the first frame: a screenful and more; the rest follow once it is drawn."""
 
-def first_look(url: str) -> tuple[list[InboxRow], dict[Status, int]] | None:
-    """The pending candidates and the counts of a current SQLite store; None otherwise."""
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """The pending candidates (all, or the first of them) and the counts by status."""
+
+    rows: list[InboxRow]
+    counts: dict[Status, int]
+    complete: bool
+    """Whether `rows` holds every pending candidate."""
+
+
+def first_look(url: str, *, limit: int | None = None) -> Look | None:
+    """The pending candidates (the first `limit`) and the counts of a current SQLite store;
+    None for any other store."""
     path = sqlite_file(url)
     if path is None or revision(path) != HEAD_REVISION:
         return None
-    return read_inbox(path), read_counts(path)
+    rows = read_inbox(path, limit=limit)
+    return Look(rows, read_counts(path), limit is None or len(rows) < limit)
 
 
 def is_current_sqlite(url: str) -> bool:
@@ -30,20 +47,17 @@ def is_current_sqlite(url: str) -> bool:
     return path is not None and revision(path) == HEAD_REVISION
 
 
-FirstLook = tuple[list[InboxRow], dict[Status, int]] | None
-
-
-def prefetch(url: str) -> Future[FirstLook]:
-    """Start `first_look` in a thread of its own and return its future result.
+def prefetch(url: str) -> Future[Look | None]:
+    """Start reading the first page of the inbox in a thread of its own; its future result.
 
     The command line calls this before it imports Textual: SQLite works with the GIL released,
     so the inbox is read while the app's modules load.
     """
-    future: Future[FirstLook] = Future()
+    future: Future[Look | None] = Future()
 
     def read() -> None:
         try:
-            future.set_result(first_look(url))
+            future.set_result(first_look(url, limit=FIRST_PAGE))
         except BaseException as exc:
             future.set_exception(exc)
 

@@ -39,14 +39,18 @@ ORDER BY last_seen DESC, m.id DESC
 COUNTS_SQL = "SELECT status, count(*) FROM memories GROUP BY status"
 
 
-def inbox_sql(statuses: Collection[Status], ids: Collection[int] | None = None) -> str:
-    """INBOX_SQL for these statuses (and these ids only, when given). The values are enum
-    members and integers, never text from outside, so they are written into the SQL."""
+def inbox_sql(
+    statuses: Collection[Status], ids: Collection[int] | None = None, limit: int | None = None
+) -> str:
+    """INBOX_SQL for these statuses (and these ids only, when given; the first `limit` rows
+    only, when given). The values are enum members and integers, never text from outside, so
+    they are written into the SQL."""
     listed = ", ".join(f"'{Status(s).value}'" for s in statuses)
     only = (
         f"AND m.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})" if ids is not None else ""
     )
-    return INBOX_SQL.format(statuses=listed, only=only)
+    sql = INBOX_SQL.format(statuses=listed, only=only)
+    return sql + f"LIMIT {int(limit)}\n" if limit is not None else sql
 
 
 def aware(value: object) -> datetime | None:
@@ -111,11 +115,13 @@ def revision(path: Path) -> str | None:
     return str(found[0]) if found else None
 
 
-def read_inbox(path: Path, statuses: Collection[Status] = (Status.PENDING,)) -> list[InboxRow]:
-    """The review list of a current SQLite store, without SQLAlchemy."""
+def read_inbox(
+    path: Path, statuses: Collection[Status] = (Status.PENDING,), *, limit: int | None = None
+) -> list[InboxRow]:
+    """The review list of a current SQLite store (its first `limit` rows), without SQLAlchemy."""
     connection = _connect(path)
     try:
-        return [inbox_row(raw) for raw in connection.execute(inbox_sql(statuses))]
+        return [inbox_row(raw) for raw in connection.execute(inbox_sql(statuses, limit=limit))]
     finally:
         connection.close()
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from memtui.services.ingest import FileResult
-    from memtui.services.review import FirstLook
+    from memtui.services.review import Look
     from memtui.sources.registry import Root
     from memtui.store.database import Database
 
@@ -81,7 +81,7 @@ class MemtuiApp(App[None]):
         theme_folders: list[Path] | None = None,
         empty_hint: str = "",
         clock: Callable[[], datetime] | None = None,
-        first: Future[FirstLook] | None = None,
+        first: Future[Look | None] | None = None,
     ) -> None:
         super().__init__()
         self.first = first
@@ -229,7 +229,7 @@ def make_app(
     prefs_file: Path | None = None,
     empty_hint: str = "",
     clock: Callable[[], datetime] | None = None,
-    first: Future[FirstLook] | None = None,
+    first: Future[Look | None] | None = None,
 ) -> MemtuiApp:
     """The app on a store: the command line, the tests and the screenshots all build it here.
 

@@ -49,7 +49,9 @@ def test_first_look_is_for_current_sqlite_files_only(tmp_path: Path) -> None:
     assert first_look(url) is None  # behind: it must be migrated first
     upgrade(url)
     assert is_current_sqlite(url)
-    assert first_look(url) == ([], dict.fromkeys(Status, 0))
+    look = first_look(url)
+    assert look is not None
+    assert (look.rows, look.counts, look.complete) == ([], dict.fromkeys(Status, 0), True)
     assert sqlite_file("postgresql://u@h/db") is None
     assert sqlite_file("sqlite:///:memory:") is None
 
@@ -60,8 +62,8 @@ def test_the_first_read_needs_no_sqlalchemy(demo_url: str) -> None:
     code = (
         "import sys\n"
         "from memtui.services.review import first_look\n"
-        f"rows, counts = first_look({demo_url!r})\n"
-        "assert rows, 'no rows'\n"
+        f"look = first_look({demo_url!r}, limit=5)\n"
+        "assert len(look.rows) == 5 and not look.complete\n"
         "print(sorted(m for m in ('sqlalchemy', 'alembic', 'rapidfuzz') if m in sys.modules))\n"
     )
     out = subprocess.run(

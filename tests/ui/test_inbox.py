@@ -214,14 +214,14 @@ async def test_provenance_shows_the_message_with_its_neighbours(
     app = app_on(db, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        body = str(app.screen.query_one("#provenance-pane #body", Static).render())
+        body = str(app.screen.query_one("#pane #body", Static).render())
         assert "Use pnpm, not npm, in this repo." in body
         assert "I will add the dependency with npm." in body  # the agent, before
         assert "Understood: pnpm from now on." in body  # and after
         seeded.transcript.unlink()
         await pilot.press("j")
         await settle(app, pilot)
-        body = str(app.screen.query_one("#provenance-pane #body", Static).render())
+        body = str(app.screen.query_one("#pane #body", Static).render())
         assert "The transcript is gone" in body
 
 

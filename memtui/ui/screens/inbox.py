@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from memtui.core.errors import MemtuiError
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from memtui.store.database import Database
     from memtui.ui.app import MemtuiApp
 
+TABS = (("provenance", "p"), ("lineage", "l"), ("diff", "d"))
+"""The panes beside the candidate, and their keys."""
 RELATION_BATCH = 500
 """Candidates scored against the beliefs per step of the background similar/replace pass."""
 
@@ -108,8 +110,7 @@ class InboxScreen(Screen[None]):
     ]
     DEFAULT_CSS = """
     InboxScreen { layout: vertical; }
-    InboxScreen #filter { dock: top; display: none; border: tall $accent; }
-    InboxScreen #filter.shown { display: block; }
+    InboxScreen #filter { dock: top; border: tall $accent; }
     InboxScreen #list { height: 1fr; min-height: 6; }
     InboxScreen #empty {
         height: 1fr; display: none; padding: 1 2; background: $surface; color: $text;
@@ -120,8 +121,8 @@ class InboxScreen(Screen[None]):
     InboxScreen #card {
         width: 40%; padding: 0 1; background: $surface; border-right: solid $panel;
     }
-    InboxScreen TabbedContent { width: 1fr; }
-    InboxScreen TabPane { padding: 0; }
+    InboxScreen #side { width: 1fr; }
+    InboxScreen #tabs { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     InboxScreen #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
@@ -141,6 +142,8 @@ class InboxScreen(Screen[None]):
         self.detail: MemoryDetail | None = None
         self.shown: Provenance | None = None
         self.undo_sizes: list[int] = []
+        self.tab = "provenance"
+        self.panes: dict[str, Content] = {}
         self.loaded = False
         self.jobs: queue.Queue[Job] = queue.Queue()
         self.writing = threading.Lock()
@@ -163,18 +166,13 @@ class InboxScreen(Screen[None]):
         return self.memtui.clock()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: words, kind:rule, tool:codex, project:api", id="filter")
         yield CandidateList(id="list")
         yield Static(id="empty")
         with Horizontal(id="below"):
             yield Static(id="card")
-            with TabbedContent(initial="provenance"):
-                with TabPane("Provenance", id="provenance"):
-                    yield Pane(id="provenance-pane")
-                with TabPane("Lineage", id="lineage"):
-                    yield Pane(id="lineage-pane")
-                with TabPane("Diff", id="diff"):
-                    yield Pane(id="diff-pane")
+            with Vertical(id="side"):
+                yield Static(id="tabs")
+                yield Pane(id="pane")
         yield Static(id="status")
         yield Footer()
 
@@ -186,12 +184,15 @@ class InboxScreen(Screen[None]):
         self.candidates.focus()
         self.show_status()
         first = self.memtui.first
+        self.memtui.first = None
         if first is not None and first.done() and first.exception() is None:
-            self.memtui.first = None
-            found = first.result()
-            if found is not None:  # read before the app started: no database call here
-                self.rows_loaded(*found, None)
-                self.mark_rows(found[0])
+            look = first.result()
+            if look is not None:  # read before the app started: no database call here
+                self.rows_loaded(look.rows, look.counts, None)
+                if look.complete:
+                    self.mark_rows(look.rows)
+                else:  # the first page is drawn; the rest follow
+                    self.call_after_refresh(self.load_rows)
                 return
         self.load_rows()
 
@@ -204,19 +205,16 @@ class InboxScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
     def load_rows(self, keep: int | None = None) -> None:
-        """Read the pending candidates and the counts (through the standard library's sqlite3
-        the first time, when the store allows it), then score them against the beliefs."""
+        """Read the pending candidates and the counts (with the standard library's sqlite3 when
+        the store allows it), then score them against the beliefs."""
         worker = get_current_worker()
-        first = None
-        if not self.loaded:
-            prefetched, self.memtui.first = self.memtui.first, None
-            first = prefetched.result() if prefetched else first_look(self.memtui.store.url)
-        if first is None:
-            from memtui.services import curate  # SQLAlchemy: after the first frame if we can
+        look = first_look(self.memtui.store.url)
+        if look is None:
+            from memtui.services import curate  # SQLAlchemy: a store sqlite3 cannot read
 
             rows, counts = curate.inbox_rows(self.database), curate.status_counts(self.database)
         else:
-            rows, counts = first
+            rows, counts = look.rows, look.counts
         if worker.is_cancelled:
             return
         self.app.call_from_thread(self.rows_loaded, rows, counts, keep)
@@ -260,12 +258,13 @@ class InboxScreen(Screen[None]):
         row = event.row
         self.query_one("#card", Static).update(card(row, None, self.now()))
         if row is None:
-            for pane in self.query(Pane):
-                pane.show(Content(""))
+            self.show_panes(Content(""), Content(""), Content(""))
             return
-        self.query_one("#provenance-pane", Pane).show(provenance_content((), None, loading=True))
-        self.query_one("#lineage-pane", Pane).show(lineage_content(None))
-        self.query_one("#diff-pane", Pane).show(diff_pane_content(row, None))
+        self.show_panes(
+            provenance_content((), None, loading=True),
+            lineage_content(None),
+            diff_pane_content(row, None),
+        )
         self.call_after_refresh(self.load_detail, row)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
@@ -294,19 +293,17 @@ class InboxScreen(Screen[None]):
             return
         self.detail = detail
         self.query_one("#card", Static).update(card(row, detail, self.now()))
-        self.query_one("#lineage-pane", Pane).show(lineage_content(detail))
-        self.query_one("#diff-pane", Pane).show(diff_pane_content(row, detail))
-        self.query_one("#provenance-pane", Pane).show(
-            provenance_content(detail.memory.evidence, None, loading=True)
+        self.show_panes(
+            provenance_content(detail.memory.evidence, None, loading=True),
+            lineage_content(detail),
+            diff_pane_content(row, detail),
         )
 
     def provenance_loaded(self, row: InboxRow, shown: Provenance) -> None:
         if self.candidates.current != row or self.detail is None:
             return
         self.shown = shown
-        self.query_one("#provenance-pane", Pane).show(
-            provenance_content(self.detail.memory.evidence, shown)
-        )
+        self.show_panes(provenance=provenance_content(self.detail.memory.evidence, shown))
 
     def ingested(self, created: int) -> None:
         """The watcher stored new candidates: read the list again, keeping the cursor."""
@@ -594,7 +591,29 @@ class InboxScreen(Screen[None]):
     # --- views --------------------------------------------------------------------------------
 
     def action_pane(self, name: str) -> None:
-        self.query_one(TabbedContent).active = name
+        """Show the provenance, lineage or diff pane."""
+        self.tab = name
+        self.draw_pane()
+
+    def show_panes(
+        self,
+        provenance: Content | None = None,
+        lineage: Content | None = None,
+        diff: Content | None = None,
+    ) -> None:
+        """Keep the panes' new contents and draw the one shown."""
+        for name, content in (("provenance", provenance), ("lineage", lineage), ("diff", diff)):
+            if content is not None:
+                self.panes[name] = content
+        self.draw_pane()
+
+    def draw_pane(self) -> None:
+        labels = []
+        for name, key in TABS:
+            label = f" {name.capitalize()} ({key}) "
+            labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
+        self.query_one("#tabs", Static).update(Content.assemble(*labels))
+        self.query_one("#pane", Pane).show(self.panes.get(self.tab, Content("")))
 
     def action_help(self) -> None:
         from memtui.ui.screens.dialogs import HelpScreen
@@ -602,8 +621,13 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.KEYS))
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.add_class("shown")
+        """Open the filter box (made on first use: most sessions never filter)."""
+        found = self.query("#filter")
+        if found:
+            found.first(Input).focus()
+            return
+        box = Input(placeholder="filter: words, kind:rule, tool:codex, project:api", id="filter")
+        self.mount(box, before=self.candidates)
         box.focus()
 
     @on(Input.Changed, "#filter")
@@ -617,15 +641,19 @@ class InboxScreen(Screen[None]):
     def filter_done(self) -> None:
         box = self.query_one("#filter", Input)
         if not box.value.strip():
-            box.remove_class("shown")
+            box.remove()
         self.candidates.focus()
 
     def action_clear(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.value or self.candidates.marked:
-            box.value = ""
+        """Clear the filter and the marks."""
+        for box in self.query("#filter"):
+            box.remove()
+        if self.filter.active:
+            self.filter = Filter()
+            self.candidates.show_rows(self.rows, now=self.now())
+            self.show_empty()
+        if self.candidates.marked:
             self.candidates.marked.clear()
             self.candidates.refresh()
-        box.remove_class("shown")
         self.candidates.focus()
         self.show_status()

@@ -53,3 +53,17 @@ def test_invisible_characters_are_made_visible_to_the_reviewer() -> None:
 
 def test_flags_merge_in_order_without_repeats() -> None:
     assert merge_flags(("persona",), None, ["role-marker", "persona"]) == ["persona", "role-marker"]
+
+
+@pytest.mark.parametrize(
+    ("text", "heavy"),
+    [
+        ("abcdefghijklmnopq{}|", False),  # 3 of 20 visible characters: 15 %, not more
+        ("abcdefghijklmnop{}|\\", True),  # 4 of 20
+        ("abcdefghijklmnop {\t}\u2003|\n\\", True),  # spaces of any kind are not counted
+        ("a b c d e f g h i j k l m n o p{}|\\", True),
+        ("<>{}|\\ ok", False),  # fewer than 20 visible characters: too short to judge
+    ],
+)
+def test_markup_share_is_counted_over_visible_characters(text: str, heavy: bool) -> None:
+    assert ("markup-heavy" in steering_flags(text)) is heavy

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
 from memtui.core.settings import Settings
-from memtui.core.transcripts import MINED, ReadResult, ReadState, Skipped
+from memtui.core.transcripts import MINED, Message, ReadResult, ReadState, Skipped
 from memtui.extract import Extractor, Proposal, RuleExtractor
 from memtui.extract.redact import count_markers, redact
 from memtui.services.propose import proposing
@@ -185,11 +185,15 @@ def _read_files(
             error = "not text in the encoding this tool writes"
             done.append(FileResult(str(path), source.tool, error=error))
             continue
-        mined = [
-            replace(m, text=redact(m.text).text) if m.author in MINED else m for m in read.messages
-        ]
+        mined = [_redacted(m) if m.author in MINED else m for m in read.messages]
         done.append(_Read(path, source.tool, state, read, extractor.propose(mined)))
     return done
+
+
+def _redacted(message: Message) -> Message:
+    """The message with its secrets replaced (itself when it holds none, as most do)."""
+    text = redact(message.text).text
+    return message if text == message.text else replace(message, text=text)
 
 
 def _store(db: Database, reads: Sequence[_Read]) -> tuple[dict[Path, FileResult], list[Path]]:

@@ -10,7 +10,7 @@ import pytest
 from memtui.core.transcripts import ReadState
 from memtui.extract import RULES
 from memtui.extract.rules import Context, Rule
-from memtui.extract.text import Sentence, sentences
+from memtui.extract.text import _BOUNDARY, _MAY_SPLIT, Sentence, sentences
 from memtui.sources.registry import detect
 from tests.extract.test_rules import NEGATIVE, POSITIVE
 
@@ -93,3 +93,35 @@ def test_no_sentence_of_the_real_corpus_is_turned_away() -> None:
     assert {rule.name: turned_away(rule, found) for rule in gated()} == {
         rule.name: [] for rule in gated()
     }
+
+
+SPLITS = [
+    "use pnpm. run the tests",
+    "use pnpm! run the tests",
+    "use pnpm? run the tests",
+    "use pnpm\u2026 run the tests",
+    "\u603b\u662f\u7528pnpm\u3002\u4e0d\u8981\u7528npm",
+    "use pnpm; run the tests",
+    "use pnpm -- run the tests",
+    "use pnpm \u2014 run the tests",
+    "use pnpm \u2013 run the tests",
+    *(
+        f"use pnpm {word} run the tests"
+        for word in ("First", "Then", "Also", "Next", "Finally", "Afterwards", "Lets", "Let's")
+    ),
+    "use pnpm Please run the tests",
+]
+
+
+@pytest.mark.parametrize("line", SPLITS)
+def test_every_kind_of_sentence_boundary_gets_past_the_quick_test(line: str) -> None:
+    assert _BOUNDARY.search(line)
+    assert _MAY_SPLIT.search(line)
+
+
+def test_no_line_with_a_boundary_is_taken_for_one_sentence() -> None:
+    texts = [text for text, _, _ in POSITIVE] + NEGATIVE + MORE + SPLITS
+    if CORPUS.is_dir():
+        texts += corpus_texts()
+    lines = [line for text in texts for line in text.splitlines()]
+    assert [line for line in lines if _BOUNDARY.search(line) and not _MAY_SPLIT.search(line)] == []

@@ -145,10 +145,12 @@ def candidate(proposal: Proposal) -> NewCandidate:
     )
 
 
-GROUP_FILES = 64
-GROUP_BYTES = 8 * 2**20
+GROUP_FILES = 128
+GROUP_BYTES = 16 * 2**20
 """A scan stores files in groups of at most this many files or bytes read, one transaction
-each: a file's cursor still commits with its candidates, and a group costs one commit."""
+each: a file's cursor still commits with its candidates, and a group costs one commit and a
+dozen statements (cursors, prefetch, projects), ~3 ms: 8 MiB groups spent ~6 % of a scan on
+that. A 16 MiB group is read in well under a second, so progress still moves often."""
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from memtui.core.models import Kind
+from memtui.extract.cues import any_of
 from memtui.extract.text import Sentence
 
 
@@ -55,7 +56,8 @@ class Rule:
     """Lowercase pieces of words one of which every sentence the rule fires on holds: a
     cheap test that spares the rule's expressions most sentences."""
     gate_pattern: re.Pattern[str] | None = None
-    """The gate as one compiled alternation: the test runs in C, not a Python loop."""
+    """The gate as one compiled expression (cues.any_of): the test runs in C, not a Python
+    loop."""
 
     def detect(self, sentence: Sentence, context: Context) -> Hit | None:
         """Where the rule fires in the sentence, or None."""
@@ -85,8 +87,8 @@ def rule(name: str, kind: Kind, confidence: float, gate: str = "") -> Callable[[
 
 
 def _gate(pieces: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One compiled alternation of a gate's pieces (None for no gate)."""
-    return re.compile("|".join(map(re.escape, pieces))) if pieces else None
+    """One compiled expression finding any of a gate's pieces (None for no gate)."""
+    return any_of(pieces)
 
 
 def _re(pattern: str) -> re.Pattern[str]:

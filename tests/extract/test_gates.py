@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from memtui.core.transcripts import ReadState
-from memtui.extract import RULES
-from memtui.extract.rules import Context, Rule
+from memtui.core.models import Kind
+from memtui.core.transcripts import Author, Message, ReadState
+from memtui.extract import RULES, RuleExtractor
+from memtui.extract.rules import Context, Hit, Rule
 from memtui.extract.text import _BOUNDARY, _MAY_SPLIT, Sentence, sentences
 from memtui.sources.registry import detect
 from tests.extract.test_rules import NEGATIVE, POSITIVE
@@ -125,3 +126,65 @@ def test_no_line_with_a_boundary_is_taken_for_one_sentence() -> None:
         texts += corpus_texts()
     lines = [line for text in texts for line in text.splitlines()]
     assert [line for line in lines if _BOUNDARY.search(line) and not _MAY_SPLIT.search(line)] == []
+
+
+# --- the extractor's screen of whole messages ------------------------------------------------
+
+
+def as_human(texts: list[str]) -> list[Message]:
+    return [
+        Message(tool="claude-code", author=Author.HUMAN, text=text, path="/t.jsonl", line=n)
+        for n, text in enumerate(texts, 1)
+    ]
+
+
+def test_the_default_rules_can_screen_messages() -> None:
+    # A rule without a gate that the screen does not know turns it off: gate it, or teach
+    # extractor._Screen what it needs.
+    assert RuleExtractor()._screen is not None
+
+
+def test_a_rule_without_a_known_cue_turns_the_screen_off() -> None:
+    loose = Rule("loose", Kind.FACT, 0.5, "fires on anything", lambda s, c: Hit(0, 1))
+    assert RuleExtractor([*RULES, loose])._screen is None
+
+
+@pytest.mark.parametrize(
+    ("text", "passed_over"),
+    [
+        ("make the sidebar collapsible", True),
+        ("add a retry to the upload client", True),
+        ("ok", True),
+        ("nah, leave the tabs", False),  # no piece of any gate: correction_no's opener
+        ("Nope, leave the tabs alone", False),
+        ("никогда не пушь в main", False),  # not ASCII: every sentence goes through the rules
+        ("以后都用pnpm管理依赖", False),
+        ("Always run the tests", False),
+    ],
+)
+def test_what_the_screen_passes_over(text: str, passed_over: bool) -> None:
+    screen = RuleExtractor()._screen
+    assert screen is not None
+    assert screen.passes_over(text) is passed_over
+
+
+OPENERS = ["nah, leave the tabs", "Nope, leave the tabs alone", "NO, leave the tabs"]
+"""Proposed by correction_no alone, holding no piece of any gate."""
+
+
+def test_screening_changes_no_proposal() -> None:
+    texts = [text for text, _, _ in POSITIVE] + NEGATIVE + MORE + SPLITS + OPENERS
+    if CORPUS.is_dir():
+        texts += corpus_texts()
+    interrupted = as_human(["[Request interrupted by user]"])
+    screened, unscreened = RuleExtractor(), RuleExtractor()
+    unscreened._screen = None
+    for messages in [as_human(texts), *(interrupted + as_human([text]) for text in texts)]:
+        assert screened.propose(messages) == unscreened.propose(messages)
+    assert sum(screened._screen.passes_over(text) for text in texts) > 20  # type: ignore[union-attr]
+
+
+def test_an_opener_alone_is_enough_to_be_read() -> None:
+    for text in OPENERS:
+        [proposal] = RuleExtractor().propose(as_human([text]))
+        assert proposal.rule == "correction_no"

@@ -86,12 +86,12 @@ class Proposer:
         """Propose statements in order, each as `add` would, in a few statements."""
         if not candidates:
             return []
-        keys = sorted({statement_key(c.text) for c in candidates})
-        known, recorded = self._prefetch(keys)
+        statement_keys = [statement_key(c.text) for c in candidates]
+        known, recorded = self._prefetch(sorted(set(statement_keys)))
+        self.tx.know_projects({c.project for c in candidates if c.project is not None})
         batch = _Batch(self.tx, utcnow())
         decided: list[tuple[_Known | int, AddOutcome]] = []
-        for candidate in candidates:
-            key = statement_key(candidate.text)
+        for candidate, key in zip(candidates, statement_keys, strict=True):
             evidence = candidate.evidence
             tracked = evidence.tool != MANUAL_TOOL and evidence.path is not None
             place = (
@@ -158,6 +158,9 @@ class Proposer:
             )
             for key, *fields in memories:
                 known[key][fields[0]] = _Known(*fields)
+            held = [key for key in chunk if key in known]
+            if not held:
+                continue  # a statement no memory holds was seen nowhere yet
             places = self.session.execute(
                 select(
                     Revision.key,
@@ -169,7 +172,7 @@ class Proposer:
                     Evidence.message_id,
                 )
                 .join(Revision, Revision.memory_id == Evidence.memory_id)
-                .where(Revision.key.in_(chunk))
+                .where(Revision.key.in_(held))
             )
             for key, memory_id, tool, path, line, index, message_id in places:
                 found = (key, *place_of(tool, path, line, index, message_id))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from memtui.core.models import Action, Kind, Scope
 from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
 from memtui.services import curate
 from memtui.services.propose import proposing
 from memtui.store import Database, upgrade
-from memtui.store.models import Event, Evidence, Memory, Revision
+from memtui.store.models import Event, Evidence, Memory, Project, Revision
 
 
 def candidate(
@@ -146,3 +146,31 @@ def test_a_merge_event_names_the_evidence_row_it_added(tmp_path: Path) -> None:
     named = [lines[after["added"]["evidence"][0]] for _, after in merges]
     assert [memory_id for memory_id, _ in named] == [memory_id for memory_id, _ in merges]
     assert sorted(line for _, line in named) == [3, 4, 5]
+
+
+def test_a_batch_finds_the_projects_it_names_in_one_query(tmp_path: Path) -> None:
+    db = fresh(tmp_path, "projects.db")
+    for line, root in enumerate(["/p/a", "/p/b", "/p/c"], 1):
+        curate.add_candidate(db, candidate(f"Use tool {line}", line, project=root))
+    with proposing(db) as proposer:
+        statements: list[str] = []
+        event.listen(proposer.session.get_bind(), "before_cursor_execute", _count(statements))
+        results = proposer.add_many(
+            [
+                candidate("Keep commits small", 10, project=root)
+                for root in ["/p/a", "/p/b", "/p/c", "/p/new", "/p/a"]
+            ]
+        )
+    assert [r.outcome for r in results] == [AddOutcome.CREATED] * 4 + [AddOutcome.MERGED]
+    project_lookups = [s for s in statements if "FROM projects" in s]
+    assert len(project_lookups) == 2  # the batch's roots at once, then the new one alone
+    with db.read() as session:
+        roots = dict(session.execute(select(Memory.id, Project.root).join(Project)).all())
+    assert [roots[r.memory_id] for r in results] == ["/p/a", "/p/b", "/p/c", "/p/new", "/p/a"]
+
+
+def _count(statements: list[str]) -> Any:
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    return before

@@ -157,8 +157,8 @@ def test_a_batch_finds_the_projects_it_names_in_one_query(tmp_path: Path) -> Non
         event.listen(proposer.session.get_bind(), "before_cursor_execute", _count(statements))
         results = proposer.add_many(
             [
-                candidate("Keep commits small", 10, project=root)
-                for root in ["/p/a", "/p/b", "/p/c", "/p/new", "/p/a"]
+                candidate("Keep commits small", 10 + n, project=root)
+                for n, root in enumerate(["/p/a", "/p/b", "/p/c", "/p/new", "/p/a"])
             ]
         )
     assert [r.outcome for r in results] == [AddOutcome.CREATED] * 4 + [AddOutcome.MERGED]

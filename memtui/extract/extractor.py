@@ -61,7 +61,8 @@ class _Screen:
     """Tells, without splitting it into sentences, that a message holds nothing any of the
     rules could fire on: no piece of any gate, no opener, and (as the cues of the other
     rules are not ASCII) nothing but ASCII, where lowercasing means what ignoring case does.
-    Most messages (task requests, approvals) are passed over this way."""
+    Most messages (task requests, approvals) are passed over this way; so are the sentences
+    without a cue of the other messages (a sentence's raw text holds its body and opener)."""
 
     def __init__(self, cue: re.Pattern[str] | None, openers: bool) -> None:
         self.cue = cue
@@ -135,10 +136,13 @@ class RuleExtractor:
         return found
 
     def _from_message(self, message: Message, context: Context) -> list[Proposal]:
+        screen = self._screen
         proposals = [
             proposal
             for sentence in sentences(message.text)
-            if not sentence.question and substantial(sentence)
+            if not sentence.question
+            and substantial(sentence)
+            and not (screen is not None and screen.passes_over(sentence.raw))
             for proposal in [self._from_sentence(message, sentence, context)]
             if proposal is not None
         ]

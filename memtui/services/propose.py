@@ -277,16 +277,23 @@ class _Batch:
                     for memory, key in self.created
                 ],
             )
-        evidence_ids: list[int] = []
-        if self.evidence:
-            rows = [{"memory_id": memory.id, **row} for memory, row in self.evidence]
-            evidence_ids = list(connection.execute(INSERT_EVIDENCE, rows).scalars().all())
+        # Only a merge's event names its evidence row: only those rows need their ids back
+        # (which SQLite hands back one statement per row), the others go in one executemany.
+        first: list[dict[str, Any]] = []
+        merged: list[dict[str, Any]] = []
+        for (memory, row), (_, _, adds) in zip(self.evidence, self.events, strict=True):
+            (merged if adds else first).append({"memory_id": memory.id, **row})
+        if first:
+            connection.execute(insert(_EVIDENCE), first)
+        merged_ids = iter(
+            connection.execute(INSERT_EVIDENCE, merged).scalars().all() if merged else []
+        )
         if self.events:
             operation_id = self.tx.operation.id
             rows = []
-            for position, (memory, row, adds) in enumerate(self.events):
+            for memory, row, adds in self.events:
                 if adds:
-                    row["after"]["added"] = {"evidence": [evidence_ids[position]]}
+                    row["after"]["added"] = {"evidence": [next(merged_ids)]}
                 rows.append({"operation_id": operation_id, "memory_id": memory.id, **row})
             connection.execute(insert(_EVENTS), rows)
         if self.changed:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from memtui.core.models import Scope, statement_key
 from memtui.core.transcripts import MINED, Author, Message
+from memtui.extract.cues import any_of
 from memtui.extract.proposal import Proposal
 from memtui.extract.rules import RULES, Context, Rule
 from memtui.extract.text import (
@@ -47,6 +48,54 @@ _TASK_OPENER = re.compile(
 )
 
 
+_NO_OPENER = re.compile(r"\b(?:no|nope|nah|wrong|incorrect|not\s+quite)\b")
+"""correction_no's openers, as words: a sentence it fires on opens with one (its gate could
+not say so, the opener being cut from the body that gates read)."""
+_OPENER_RULES = frozenset({"correction_no"})
+_NON_ASCII_RULES = frozenset({"russian", "chinese"})
+"""Rules whose cues are Cyrillic or CJK words, which no ASCII text holds."""
+_CONSULTING_RULES = frozenset({"interrupted"})
+"""Rules that fire only when one of the rules of RULES they consult does."""
+
+
+class _Screen:
+    """Tells, without splitting it into sentences, that a message holds nothing any of the
+    rules could fire on: no piece of any gate, no opener, and (as the cues of the other
+    rules are not ASCII) nothing but ASCII, where lowercasing means what ignoring case does.
+    Most messages (task requests, approvals) are passed over this way; so are the sentences
+    without a cue of the other messages (a sentence's raw text holds its body and opener)."""
+
+    def __init__(self, cue: re.Pattern[str] | None, openers: bool) -> None:
+        self.cue = cue
+        self.openers = openers
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> _Screen | None:
+        """The screen for a set of rules; None if one of them fires without a known cue."""
+        pieces: set[str] = set()
+        openers = False
+        for rule in rules:
+            if rule.gate_pattern is not None:
+                pieces.update(rule.gate)
+            elif rule.name in _CONSULTING_RULES:
+                pieces.update(piece for other in RULES for piece in other.gate)
+                openers = True
+            elif rule.name in _OPENER_RULES:
+                openers = True
+            elif rule.name not in _NON_ASCII_RULES:
+                return None
+        return cls(any_of(pieces), openers)
+
+    def passes_over(self, text: str) -> bool:
+        """Whether no rule can fire on any sentence of the text."""
+        if not text.isascii():
+            return False
+        lower = text.lower()
+        if self.cue is not None and self.cue.search(lower):
+            return False
+        return not (self.openers and _NO_OPENER.search(lower))
+
+
 class RuleExtractor:
     """Proposes memories with the named rules of `memtui.extract.rules`, no model involved."""
 
@@ -62,14 +111,18 @@ class RuleExtractor:
         self.rules = list(RULES if rules is None else rules)
         self.mined = frozenset(mined)
         self.max_per_message = max_per_message
+        self._screen = _Screen.of(self.rules)
 
     def propose(self, messages: Sequence[Message]) -> list[Proposal]:
         """Proposals from the mined messages, in message order, one statement proposed once."""
         found: list[Proposal] = []
         seen: set[str] = set()
         previous: Message | None = None
+        screen = self._screen
         for message in messages:
-            if message.author in self.mined:
+            if message.author in self.mined and not (
+                screen is not None and screen.passes_over(message.text)
+            ):
                 context = Context(
                     interrupted=previous is not None and bool(_INTERRUPTED.match(previous.text)),
                     challenged=bool(_CHALLENGE.search(message.text)),
@@ -84,10 +137,13 @@ class RuleExtractor:
         return found
 
     def _from_message(self, message: Message, context: Context) -> list[Proposal]:
+        screen = self._screen
         proposals = [
             proposal
             for sentence in sentences(message.text)
-            if not sentence.question and substantial(sentence)
+            if not sentence.question
+            and substantial(sentence)
+            and not (screen is not None and screen.passes_over(sentence.raw))
             for proposal in [self._from_sentence(message, sentence, context)]
             if proposal is not None
         ]

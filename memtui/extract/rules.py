@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from memtui.core.models import Kind
+from memtui.extract.cues import any_of
 from memtui.extract.text import Sentence
 
 
@@ -55,7 +56,8 @@ class Rule:
     """Lowercase pieces of words one of which every sentence the rule fires on holds: a
     cheap test that spares the rule's expressions most sentences."""
     gate_pattern: re.Pattern[str] | None = None
-    """The gate as one compiled alternation: the test runs in C, not a Python loop."""
+    """The gate as one compiled expression (cues.any_of): the test runs in C, not a Python
+    loop."""
 
     def detect(self, sentence: Sentence, context: Context) -> Hit | None:
         """Where the rule fires in the sentence, or None."""
@@ -78,11 +80,15 @@ def rule(name: str, kind: Kind, confidence: float, gate: str = "") -> Callable[[
     def register(detect: Detect) -> Detect:
         doc = (detect.__doc__ or name).strip().splitlines()[0]
         pieces = tuple(piece for piece in gate.split("|") if piece)
-        pattern = re.compile("|".join(map(re.escape, pieces))) if pieces else None
-        RULES.append(Rule(name, kind, confidence, doc, detect, pieces, pattern))
+        RULES.append(Rule(name, kind, confidence, doc, detect, pieces, _gate(pieces)))
         return detect
 
     return register
+
+
+def _gate(pieces: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled expression finding any of a gate's pieces (None for no gate)."""
+    return any_of(pieces)
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -268,7 +274,7 @@ _ANAPHORIC = _re(
     "decision",
     Kind.DECISION,
     0.65,
-    "let|we|decision|with|rewrite|port|migrat|convert|switch",
+    "let|we|decision|with|rewrite|port|migrate|convert|switch",
 )
 def decision(sentence: Sentence, context: Context) -> Hit | None:
     """A choice that settles a question: "let's use X", "we will rewrite it in Y", "go with"."""
@@ -389,7 +395,7 @@ _PROCEDURE = _re(
     "procedure",
     Kind.PROCEDURE,
     0.65,
-    "to|before|after|once|whenever|command|script|first",
+    ":|before|after|once|whenever|command|script|first",
 )
 def procedure(sentence: Sentence, context: Context) -> Hit | None:
     """How to do a recurring task: "to deploy: ...", "run the linter before committing"."""
@@ -568,14 +574,15 @@ _FACTS = (
     (_FACT_USAGE, "use"),
 )
 """Each kind of fact with the pieces of words it needs."""
+_FACT_GATES = [(pattern, _gate(tuple(gate.split("|")))) for pattern, gate in _FACTS]
 
 
-@rule("fact", Kind.FACT, 0.55)
+@rule("fact", Kind.FACT, 0.55, "|".join(gate for _, gate in _FACTS))
 def fact(sentence: Sentence, context: Context) -> Hit | None:
     """A durable fact: "X lives in / runs on / is at", "the API is ...", "we use X for Y"."""
     match = None
-    for pattern, gate in _FACTS:
-        if any(piece in sentence.lower for piece in gate.split("|")):
+    for pattern, gate in _FACT_GATES:
+        if gate is not None and gate.search(sentence.lower):
             match = pattern.search(sentence.body)
             if match:
                 break

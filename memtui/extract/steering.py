@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from memtui.extract.cues import any_of
+
 INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\u00ad]")
 """Zero-width, joiner, direction-override and other characters a reader does not see."""
 
@@ -45,6 +47,15 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("hidden-comment", re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)),
 )
+_CUES = any_of(
+    (
+        *("ignore", "disregard", "forget", "override", "instruction", "reveal", "print"),
+        *("show", "repeat", "you are now", "pretend", "from now on you are", "system"),
+        *("assistant", "developer", "inst]", "<|", "<!--"),
+    )
+)
+"""Something each of PATTERNS needs (keep the two in step): a casefolded text without any of
+these is not run through them (most texts)."""
 MARKUP = frozenset("<>{}|\\")
 MARKUP_SHARE = 0.15
 """More than this share of markup characters reads as a payload, not a statement."""
@@ -56,9 +67,10 @@ def steering_flags(text: str) -> tuple[str, ...]:
     if INVISIBLE.search(text):
         flags.append("invisible-characters")
     folded = INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
-    flags += [name for name, pattern in PATTERNS if pattern.search(folded)]
-    visible = [c for c in folded if not c.isspace()]
-    if len(visible) >= 20 and sum(c in MARKUP for c in visible) > MARKUP_SHARE * len(visible):
+    if _CUES is None or _CUES.search(folded):
+        flags += [name for name, pattern in PATTERNS if pattern.search(folded)]
+    visible = "".join(folded.split())  # counted in C, not character by character
+    if len(visible) >= 20 and sum(map(visible.count, MARKUP)) > MARKUP_SHARE * len(visible):
         flags.append("markup-heavy")
     return tuple(flags)
 

@@ -86,6 +86,7 @@ _LOG_LINE = re.compile(
     re.VERBOSE,
 )
 _SYMBOLS = set("{}[]()<>=;|\\$`")
+_SYMBOL = re.compile("[" + re.escape("".join(sorted(_SYMBOLS))) + "]")
 
 
 def _is_prose(line: str) -> bool:
@@ -97,7 +98,7 @@ def _is_prose(line: str) -> bool:
         return False
     if _CODE_LINE.match(stripped) or _LOG_LINE.match(stripped):
         return False
-    symbols = sum(1 for char in stripped if char in _SYMBOLS)
+    symbols = len(_SYMBOL.findall(stripped))  # counted in C, not char by char
     return symbols <= max(2, len(stripped) * 0.12)
 
 
@@ -114,6 +115,12 @@ _BOUNDARY = re.compile(
     )""",
     re.VERBOSE,
 )
+_MAY_SPLIT = re.compile(
+    "[.!?;\u2026\u3002\uff01\uff1f\uff1b\u2014\u2013]|--"
+    "|First|Then|Also|Next|Finally|Afterwards|Lets|Let's|Please"
+)
+"""Something each of _BOUNDARY's forms needs (keep the two in step): a line without any of
+these is one sentence, and is not scanned for boundaries at every position."""
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|cf|approx|incl|no|mr|dr|st)\.$", re.I)
 _FILLER = re.compile(
     r"""^(?:(?:
@@ -137,6 +144,7 @@ _QUESTION_START = re.compile(
       | ^(?:how|what|why|where|who|which|whose)\b(?!\s+ever)""",
     re.VERBOSE | re.IGNORECASE,
 )
+_FILE_LINE = re.compile(r"\w\.\w{1,5}:\d+\b")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"\w+")
 
@@ -159,7 +167,7 @@ def sentences(text: str) -> Iterator[Sentence]:
         position = begin
         boundaries = [
             b
-            for b in _BOUNDARY.finditer(content, begin)
+            for b in (_BOUNDARY.finditer(content, begin) if _MAY_SPLIT.search(content) else ())
             if not _ABBREVIATION.search(content, 0, b.start())
         ]
         for boundary in [*boundaries, None]:
@@ -198,7 +206,7 @@ def substantial(sentence: Sentence) -> bool:
     body = sentence.body
     if len(sentence.raw) > MAX_SENTENCE_CHARS:
         return False
-    if "**" in body or re.search(r"\w\.\w{1,5}:\d+\b", body):
+    if "**" in body or _FILE_LINE.search(body):
         return False  # markdown emphasis, `file.ext:123`: the agent's writing, pasted back
     cjk = len(_CJK.findall(body))
     if cjk:

@@ -7,7 +7,7 @@ the newest operation a person made that is not undone yet and replays its events
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -150,6 +150,18 @@ class Tx:
             found = project.id
         self._roots[found] = root
         return found
+
+    def know_projects(self, roots: Iterable[str]) -> None:
+        """Look up the ids of the projects with these roots at once (those that exist), so
+        that `project_id` finds them without a query each."""
+        wanted = sorted(set(roots) - set(self._roots.values()))
+        for start in range(0, len(wanted), 500):
+            found = self.session.execute(
+                select(Project.id, Project.root).where(
+                    Project.root.in_(wanted[start : start + 500])
+                )
+            )
+            self._roots.update((project_id, root) for project_id, root in found)
 
     def project_root(self, project_id: int | None) -> str | None:
         """The root path of a project id."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
 from memtui.core.settings import Settings
-from memtui.core.transcripts import MINED, ReadResult, ReadState, Skipped
+from memtui.core.transcripts import MINED, Message, ReadResult, ReadState, Skipped
 from memtui.extract import Extractor, Proposal, RuleExtractor
 from memtui.extract.redact import count_markers, redact
 from memtui.services.propose import proposing
@@ -150,10 +150,12 @@ def candidate(proposal: Proposal) -> NewCandidate:
     )
 
 
-GROUP_FILES = 64
-GROUP_BYTES = 8 * 2**20
+GROUP_FILES = 128
+GROUP_BYTES = 16 * 2**20
 """A scan stores files in groups of at most this many files or bytes read, one transaction
-each: a file's cursor still commits with its candidates, and a group costs one commit."""
+each: a file's cursor still commits with its candidates, and a group costs one commit and a
+dozen statements (cursors, prefetch, projects), ~3 ms: 8 MiB groups spent ~6 % of a scan on
+that. A 16 MiB group is read in well under a second, so progress still moves often."""
 
 
 @dataclass(slots=True)
@@ -190,11 +192,15 @@ def _read_files(
             error = "not text in the encoding this tool writes"
             done.append(FileResult(str(path), source.tool, error=error))
             continue
-        mined = [
-            replace(m, text=redact(m.text).text) if m.author in MINED else m for m in read.messages
-        ]
+        mined = [_redacted(m) if m.author in MINED else m for m in read.messages]
         done.append(_Read(path, source.tool, state, read, extractor.propose(mined)))
     return done
+
+
+def _redacted(message: Message) -> Message:
+    """The message with its secrets replaced (itself when it holds none, as most do)."""
+    text = redact(message.text).text
+    return message if text == message.text else replace(message, text=text)
 
 
 def _store(db: Database, reads: Sequence[_Read]) -> tuple[dict[Path, FileResult], list[Path]]:

@@ -28,12 +28,18 @@ from memtui.store.models import Event, Evidence, Memory, Revision, utcnow
 
 _MEMORIES = cast(Table, Memory.__table__)
 _EVIDENCE = cast(Table, Evidence.__table__)
-INSERT_MEMORY = insert(_MEMORIES).returning(_MEMORIES.c.id)
-INSERT_EVIDENCE = insert(_EVIDENCE).returning(_EVIDENCE.c.id)
-"""Built once: a Core insert with RETURNING, run once per new memory (its id is needed
-before the batch ends) and per merged sighting."""
+_REVISIONS = cast(Table, Revision.__table__)
+_EVENTS = cast(Table, Event.__table__)
+INSERT_MEMORIES = insert(_MEMORIES).returning(_MEMORIES.c.id, sort_by_parameter_order=True)
+INSERT_EVIDENCE = insert(_EVIDENCE).returning(_EVIDENCE.c.id, sort_by_parameter_order=True)
+"""Built once: Core inserts run with every row of a batch at once, handing back the new ids in
+the order of the rows (SQLAlchemy's "insertmanyvalues": a few multi-row INSERTs, not one
+round trip per row)."""
 KEYS_PER_QUERY = 500
 """Statement keys per IN (...) list: well below SQLite's limit on bound parameters."""
+UNWRITTEN = 1 << 62
+"""Ids above this are the batch's own memories until they are written: higher than any stored
+id, in the order they were created, so `rank` prefers them exactly as it would the real ids."""
 
 Place = tuple[object, ...]
 
@@ -80,12 +86,12 @@ class Proposer:
         """Propose statements in order, each as `add` would, in a few statements."""
         if not candidates:
             return []
-        keys = sorted({statement_key(c.text) for c in candidates})
-        known, recorded = self._prefetch(keys)
+        statement_keys = [statement_key(c.text) for c in candidates]
+        known, recorded = self._prefetch(sorted(set(statement_keys)))
+        self.tx.know_projects({c.project for c in candidates if c.project is not None})
         batch = _Batch(self.tx, utcnow())
-        results = []
-        for candidate in candidates:
-            key = statement_key(candidate.text)
+        decided: list[tuple[_Known | int, AddOutcome]] = []
+        for candidate, key in zip(candidates, statement_keys, strict=True):
             evidence = candidate.evidence
             tracked = evidence.tool != MANUAL_TOOL and evidence.path is not None
             place = (
@@ -95,7 +101,7 @@ class Proposer:
                 ),
             )
             if tracked and place in recorded:
-                results.append(AddResult(recorded[place], AddOutcome.ALREADY_SEEN))
+                decided.append((recorded[place], AddOutcome.ALREADY_SEEN))
                 continue
             project_id = self.tx.project_id(candidate.project)
             same = min(
@@ -117,14 +123,17 @@ class Proposer:
                 rejected = memory.status == Status.REJECTED
                 outcome = AddOutcome.SUPPRESSED if rejected else AddOutcome.MERGED
             if tracked:
-                recorded[place] = memory.id
-            results.append(AddResult(memory.id, outcome))
+                recorded[place] = memory
+            decided.append((memory, outcome))
         batch.write()
-        return results
+        return [
+            AddResult(memory.id if isinstance(memory, _Known) else memory, outcome)
+            for memory, outcome in decided
+        ]
 
     def _prefetch(
         self, keys: Sequence[str]
-    ) -> tuple[defaultdict[str, dict[int, _Known]], dict[Place, int]]:
+    ) -> tuple[defaultdict[str, dict[int, _Known]], dict[Place, _Known | int]]:
         """Every memory holding one of the statements, and every place each was seen."""
         known: defaultdict[str, dict[int, _Known]] = defaultdict(dict)
         recorded: dict[Place, int] = {}
@@ -149,6 +158,9 @@ class Proposer:
             )
             for key, *fields in memories:
                 known[key][fields[0]] = _Known(*fields)
+            held = [key for key in chunk if key in known]
+            if not held:
+                continue  # a statement no memory holds was seen nowhere yet
             places = self.session.execute(
                 select(
                     Revision.key,
@@ -160,46 +172,35 @@ class Proposer:
                     Evidence.message_id,
                 )
                 .join(Revision, Revision.memory_id == Evidence.memory_id)
-                .where(Revision.key.in_(chunk))
+                .where(Revision.key.in_(held))
             )
             for key, memory_id, tool, path, line, index, message_id in places:
                 found = (key, *place_of(tool, path, line, index, message_id))
                 recorded[found] = max(memory_id, recorded.get(found, 0))
-        return known, recorded
+        return known, dict[Place, _Known | int](recorded)
 
 
 class _Batch:
-    """The rows a batch writes: memories and merge evidence at once (their ids are needed),
-    the rest together at the end."""
+    """The rows a batch writes, gathered in memory and written together at the end: the new
+    memories (in their final state) first, as their ids are needed by every other row."""
 
     def __init__(self, tx: Tx, now: datetime) -> None:
         self.tx = tx
         self.now = now
-        self.revisions: list[dict[str, Any]] = []
-        self.evidence: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
+        self.created: list[tuple[_Known, str]] = []
+        """New memories, with their statement key."""
+        self.evidence: list[tuple[_Known, dict[str, Any]]] = []
+        self.events: list[tuple[_Known, dict[str, Any], bool]] = []
+        """Each event's memory, its row, and whether it names the evidence row it added (the
+        one at its own position: every create and every merge adds one event and one row)."""
         self.changed: dict[int, _Known] = {}
-        """Memories a sighting was merged into: their confidence (and flags) to write."""
+        """Stored memories a sighting was merged into: their confidence (and flags) to write."""
 
     def create(self, candidate: NewCandidate, key: str, project_id: int | None) -> _Known:
         text = stored_text(candidate.text)
         flags = merge_flags(steering_flags(text), steering_flags(candidate.evidence.quote))
-        values: dict[str, Any] = {
-            "kind": candidate.kind,
-            "text": text,
-            "status": Status.PENDING,
-            "scope": candidate.scope,
-            "project_id": project_id,
-            "confidence": candidate.confidence,
-            "locked": False,
-            "revision": 1,
-            "created_at": self.now,
-            "updated_at": self.now,
-            "flags": flags or None,
-        }
-        memory_id = self.tx.session.connection().execute(INSERT_MEMORY, values).scalar_one()
         memory = _Known(
-            memory_id,
+            UNWRITTEN + len(self.created),
             text,
             candidate.kind,
             Status.PENDING,
@@ -210,35 +211,23 @@ class _Batch:
             1,
             flags or None,
         )
-        self.revisions.append(
-            {
-                "memory_id": memory_id,
-                "number": 1,
-                "text": text,
-                "key": key,
-                "kind": candidate.kind,
-                "scope": candidate.scope,
-                "project_id": project_id,
-                "created_at": self.now,
-            }
-        )
-        self.evidence.append(self._evidence(memory_id, candidate.evidence))
-        self._event(memory, Action.CREATED, None, {})
+        self.created.append((memory, key))
+        self.evidence.append((memory, self._evidence(candidate.evidence)))
+        self._event(memory, Action.CREATED, None, adds=False)
         return memory
 
     def merge(self, memory: _Known, candidate: NewCandidate) -> _Known:
         before = self.tx.snapshot(memory)
-        row = self._evidence(memory.id, candidate.evidence)
-        evidence_id = self.tx.session.connection().execute(INSERT_EVIDENCE, row).scalar_one()
+        self.evidence.append((memory, self._evidence(candidate.evidence)))
         memory.confidence = combine_confidence(memory.confidence, candidate.confidence)
         memory.flags = merge_flags(memory.flags, steering_flags(candidate.evidence.quote)) or None
-        self.changed[memory.id] = memory
-        self._event(memory, Action.MERGED, before, {"evidence": [evidence_id]})
+        if memory.id < UNWRITTEN:
+            self.changed[memory.id] = memory
+        self._event(memory, Action.MERGED, before, adds=True)
         return memory
 
-    def _evidence(self, memory_id: int, evidence: NewEvidence) -> dict[str, Any]:
+    def _evidence(self, evidence: NewEvidence) -> dict[str, Any]:
         return {
-            "memory_id": memory_id,
             "tool": evidence.tool,
             "path": evidence.path,
             "line": evidence.line,
@@ -254,37 +243,61 @@ class _Batch:
         }
 
     def _event(
-        self,
-        memory: _Known,
-        action: Action,
-        before: dict[str, Any] | None,
-        added: dict[str, list[int]],
+        self, memory: _Known, action: Action, before: dict[str, Any] | None, *, adds: bool
     ) -> None:
-        after = self.tx.snapshot(memory)
-        if added:
-            after["added"] = added
-        self.events.append(
-            {
-                "operation_id": self.tx.operation.id,
-                "memory_id": memory.id,
-                "action": action,
-                "before": before,
-                "after": after,
-                "created_at": self.now,
-            }
-        )
+        row = {
+            "action": action,
+            "before": before,
+            "after": self.tx.snapshot(memory),
+            "created_at": self.now,
+        }
+        self.events.append((memory, row, adds))
 
     def write(self) -> None:
-        """Write what was gathered."""
-        session = self.tx.session
-        if self.revisions:
-            session.execute(insert(Revision), self.revisions)
-        if self.evidence:
-            session.execute(insert(Evidence), self.evidence)
+        """Write what was gathered: the new memories, then the rows that point at them."""
+        connection = self.tx.session.connection()
+        if self.created:
+            rows = [self._memory_row(memory) for memory, _ in self.created]
+            ids = connection.execute(INSERT_MEMORIES, rows).scalars().all()
+            for (memory, _), memory_id in zip(self.created, ids, strict=True):
+                memory.id = memory_id
+            connection.execute(
+                insert(_REVISIONS),
+                [
+                    {
+                        "memory_id": memory.id,
+                        "number": 1,
+                        "text": memory.text,
+                        "key": key,
+                        "kind": memory.kind,
+                        "scope": memory.scope,
+                        "project_id": memory.project_id,
+                        "created_at": self.now,
+                    }
+                    for memory, key in self.created
+                ],
+            )
+        # Only a merge's event names its evidence row: only those rows need their ids back
+        # (which SQLite hands back one statement per row), the others go in one executemany.
+        first: list[dict[str, Any]] = []
+        merged: list[dict[str, Any]] = []
+        for (memory, row), (_, _, adds) in zip(self.evidence, self.events, strict=True):
+            (merged if adds else first).append({"memory_id": memory.id, **row})
+        if first:
+            connection.execute(insert(_EVIDENCE), first)
+        merged_ids = iter(
+            connection.execute(INSERT_EVIDENCE, merged).scalars().all() if merged else []
+        )
         if self.events:
-            session.execute(insert(Event), self.events)
+            operation_id = self.tx.operation.id
+            rows = []
+            for memory, row, adds in self.events:
+                if adds:
+                    row["after"]["added"] = {"evidence": [next(merged_ids)]}
+                rows.append({"operation_id": operation_id, "memory_id": memory.id, **row})
+            connection.execute(insert(_EVENTS), rows)
         if self.changed:
-            session.execute(
+            self.tx.session.execute(
                 update(Memory),
                 [
                     {
@@ -296,6 +309,22 @@ class _Batch:
                     for m in self.changed.values()
                 ],
             )
+
+    def _memory_row(self, memory: _Known) -> dict[str, Any]:
+        """A new memory as it stands at the end of the batch (merges into it included)."""
+        return {
+            "kind": memory.kind,
+            "text": memory.text,
+            "status": memory.status,
+            "scope": memory.scope,
+            "project_id": memory.project_id,
+            "confidence": memory.confidence,
+            "locked": memory.locked,
+            "revision": memory.revision,
+            "created_at": self.now,
+            "updated_at": self.now,
+            "flags": memory.flags,
+        }
 
 
 @contextmanager

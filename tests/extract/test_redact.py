@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from memtui.extract.redact import MARKER, count_markers, redact
+from memtui.extract.redact import MARKER, count_markers, may_hold_secret, redact
 
 # Planted secrets: shaped like the real thing, made up for these tests.
 SECRETS = {
@@ -94,3 +94,34 @@ def test_redacting_twice_changes_nothing_and_counts_nothing() -> None:
     assert (once.count, twice.count) == (1, 0)
     assert twice.text == once.text
     assert count_markers(twice.text) == 1
+
+
+@pytest.mark.parametrize("secret", sorted(SECRETS.values()))
+@pytest.mark.parametrize(
+    "template",
+    ["use {} for the deploy job", "USE {} FOR THE DEPLOY JOB", "используй {} для деплоя"],
+)
+def test_the_quick_test_lets_every_secret_through_in_any_case_or_script(
+    secret: str, template: str
+) -> None:
+    text = template.format(secret)
+    assert may_hold_secret(text)
+    assert secret not in redact(text).text
+
+
+@pytest.mark.parametrize(
+    "text", ["Never run migrations against prod.", "Никогда не пушь в main.", "总是用 pnpm。"]
+)
+def test_the_quick_test_passes_over_ordinary_text(text: str) -> None:
+    assert not may_hold_secret(text)
+
+
+def test_a_secret_name_spelt_with_a_letter_only_case_folding_knows_is_still_redacted() -> None:
+    # U+017F (long s) matches "s" when case is ignored: the text is not ASCII, so the full
+    # test runs, exactly as the patterns read it.
+    assert redact("\u017fecret_key = Abc12345xyz").kinds == ("secret-assignment",)
+
+
+def test_an_upper_case_secret_name_is_found_in_ascii_text() -> None:
+    assert may_hold_secret("DB_PASSWORD=Hunter22x")
+    assert redact("DB_PASSWORD=Hunter22x").kinds == ("secret-assignment",)

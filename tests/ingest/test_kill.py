@@ -27,7 +27,7 @@ from tests.ingest.helpers import RULES, Transcripts, agent_line, tool_output_lin
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
 FILES = 24
-FILE_BYTES = 1_200_000
+FILE_BYTES = 1_500_000
 """Big enough that a scan stores the files in several groups (ingest.GROUP_BYTES), so a
 kill after the first files are reported lands while later ones are being read or stored."""
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-from memtui.core.models import Kind, Scope
+from memtui.core.models import Action, Kind, Scope
 from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
 from memtui.services import curate
 from memtui.services.propose import proposing
 from memtui.store import Database, upgrade
-from memtui.store.models import Event, Evidence, Memory, Revision
+from memtui.store.models import Event, Evidence, Memory, Project, Revision
 
 
 def candidate(
@@ -118,3 +118,59 @@ def test_a_batch_against_a_store_that_already_knows_its_statements(tmp_path: Pat
     assert [r.outcome for r in results] == [AddOutcome.SUPPRESSED, AddOutcome.ALREADY_SEEN]
     assert curate.inbox(db) == []
     assert curate.show(db, first.memory_id).memory.seen == 2
+
+
+def test_a_merge_event_names_the_evidence_row_it_added(tmp_path: Path) -> None:
+    """Evidence ids are handed out when the batch is written: each merge still names its own."""
+    db = fresh(tmp_path, "added.db")
+    curate.add_candidate(db, candidate("Use pnpm", 1))
+    with proposing(db) as proposer:
+        proposer.add_many(
+            [
+                candidate("Keep commits small", 2),
+                candidate("use pnpm", 3),  # into a memory stored before the batch
+                candidate("keep commits small.", 4),  # into one the batch itself created
+                candidate("Use pnpm", 5),
+            ]
+        )
+    with db.read() as session:
+        lines = {
+            evidence_id: (memory_id, line)
+            for evidence_id, memory_id, line in session.execute(
+                select(Evidence.id, Evidence.memory_id, Evidence.line)
+            )
+        }
+        merges = session.execute(
+            select(Event.memory_id, Event.after).where(Event.action == Action.MERGED)
+        ).all()
+    named = [lines[after["added"]["evidence"][0]] for _, after in merges]
+    assert [memory_id for memory_id, _ in named] == [memory_id for memory_id, _ in merges]
+    assert sorted(line for _, line in named) == [3, 4, 5]
+
+
+def test_a_batch_finds_the_projects_it_names_in_one_query(tmp_path: Path) -> None:
+    db = fresh(tmp_path, "projects.db")
+    for line, root in enumerate(["/p/a", "/p/b", "/p/c"], 1):
+        curate.add_candidate(db, candidate(f"Use tool {line}", line, project=root))
+    with proposing(db) as proposer:
+        statements: list[str] = []
+        event.listen(proposer.session.get_bind(), "before_cursor_execute", _count(statements))
+        results = proposer.add_many(
+            [
+                candidate("Keep commits small", 10 + n, project=root)
+                for n, root in enumerate(["/p/a", "/p/b", "/p/c", "/p/new", "/p/a"])
+            ]
+        )
+    assert [r.outcome for r in results] == [AddOutcome.CREATED] * 4 + [AddOutcome.MERGED]
+    project_lookups = [s for s in statements if "FROM projects" in s]
+    assert len(project_lookups) == 2  # the batch's roots at once, then the new one alone
+    with db.read() as session:
+        roots = dict(session.execute(select(Memory.id, Project.root).join(Project)).all())
+    assert [roots[r.memory_id] for r in results] == ["/p/a", "/p/b", "/p/c", "/p/new", "/p/a"]
+
+
+def _count(statements: list[str]) -> Any:
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    return before

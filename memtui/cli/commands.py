@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from memtui.cli import render
+from memtui.cli import browsing, render
 from memtui.cli.output import emit_json, stream_json_list
 from memtui.core import paths
 from memtui.core.errors import InvalidInputError
@@ -247,3 +247,4 @@ HANDLERS: dict[str, Handler] = {
     "unlock": simple(curate.unlock, "Unlocked"),
     "undo": undo,
 }
+HANDLERS.update(browsing.HANDLERS)

@@ -166,7 +166,7 @@ def past_table(beliefs: Sequence[PastBelief], *, width: int) -> str:
     return _columns(("ID", "KIND", "SCOPE", "SINCE", "TEXT"), rows, width)
 
 
-def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]], width: int) -> str:
+def _columns(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], width: int) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     used = sum(widths) + 2 * len(widths)
     lines = []

@@ -86,9 +86,7 @@ def as_of(db: Database, moment: datetime, *, project: str | None = None) -> list
         .group_by(Event.memory_id)
         .subquery()
     )
-    query = select(Event.memory_id, Event.after, Event.created_at).join(
-        last, Event.id == last.c.id
-    )
+    query = select(Event.memory_id, Event.after, Event.created_at).join(last, Event.id == last.c.id)
     found: list[PastBelief] = []
     with db.read() as session:
         for memory_id, after, created_at in session.execute(query):
@@ -124,8 +122,8 @@ def revert(
 
     The whole action is reverted (a supersession puts back both memories). It is refused when
     a memory it touched was changed again since (edited, confirmed, retired, locked...):
-    revert the later change first. New evidence merged since is kept. The revert is logged and is not itself revertible;
-    the action can be taken again instead.
+    revert the later change first. New evidence merged since is kept. The revert is logged
+    and is not itself revertible: the action can be taken again instead.
     """
     if (event_id is None) == (operation_id is None):
         raise InvalidInputError("revert needs an event id or an operation id")

@@ -67,7 +67,7 @@ _WORD = re.compile(r"[^\W_]+")
 """A word as FTS5's unicode61 tokenizer sees it: letters and digits (the underscore splits)."""
 
 
-class Superseded(Exception):  # noqa: N818 - it is a signal, not an error
+class Superseded(Exception):
     """A newer search replaced this one before it finished: its result is not wanted."""
 
 
@@ -97,6 +97,8 @@ class SearchFilters:
     locked: bool | None = None
 
 
+BELIEFS = SearchFilters()
+"""The confirmed beliefs (the default)."""
 ANY = SearchFilters(statuses=None)
 """Every memory, whatever its status."""
 
@@ -218,7 +220,9 @@ class SearchIndex:
                     self._delete(entry.id)
                     row = self._row(entry)
                     self._db.execute(_INSERT, row)
-                    self._db.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", row[:1] + row[2:3])
+                    self._db.execute(
+                        "INSERT INTO fts(rowid, text) VALUES (?, ?)", row[:1] + row[2:3]
+                    )
                     for word in set(words(entry.text)):
                         self._vocab[word] = self._vocab.get(word, 0) + 1
             self._db.execute("COMMIT")
@@ -277,7 +281,7 @@ class SearchIndex:
             count: int = self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
         return count
 
-    def listing(self, filters: SearchFilters = SearchFilters()) -> array[int]:
+    def listing(self, filters: SearchFilters = BELIEFS) -> array[int]:
         """Ids of the memories passing the filters, most recently changed first.
 
         One compact array (8 bytes an id), not a record per memory: a virtual list reads the
@@ -290,7 +294,7 @@ class SearchIndex:
             )
             return array("q", (row[0] for row in cursor))
 
-    def count(self, filters: SearchFilters = SearchFilters()) -> int:
+    def count(self, filters: SearchFilters = BELIEFS) -> int:
         """How many memories pass the filters."""
         where, params = self._where(filters)
         with self._lock:
@@ -319,7 +323,7 @@ class SearchIndex:
     def query(
         self,
         text: str,
-        filters: SearchFilters = SearchFilters(),
+        filters: SearchFilters = BELIEFS,
         limit: int = DEFAULT_LIMIT,
         *,
         stale: Callable[[], bool] | None = None,
@@ -361,9 +365,7 @@ class SearchIndex:
             raise Superseded
         return self._rank(text, tokens, groups, rows, limit)
 
-    def _candidates(
-        self, expression: str, where: str, params: list[Any], limit: int
-    ) -> list[Row]:
+    def _candidates(self, expression: str, where: str, params: list[Any], limit: int) -> list[Row]:
         query = (
             f"SELECT {_COLUMNS} FROM fts JOIN docs d ON d.slot = fts.rowid "
             f"WHERE fts MATCH ? AND {where} ORDER BY fts.rowid DESC LIMIT ?"
@@ -580,9 +582,9 @@ def _common(token: str, word: str) -> list[int]:
     """Offsets in `word` of the characters it shares with `token`, in order."""
     return [
         j
-        for tag, _, _, start, end in Indel.opcodes(token, word)
-        if tag == "equal"
-        for j in range(start, end)
+        for block in Indel.opcodes(token, word)
+        if block.tag == "equal"
+        for j in range(block.dest_start, block.dest_end)
     ]
 
 
@@ -609,9 +611,7 @@ def _read_store(db: Database, ids: Collection[int] | None) -> list[IndexedMemory
         Evidence.__table__, E.memory_id == M.id
     )
     query = (
-        select(
-            M.id, M.text, M.kind, M.status, M.scope, P.root, M.locked, M.updated_at, E.tool
-        )
+        select(M.id, M.text, M.kind, M.status, M.scope, P.root, M.locked, M.updated_at, E.tool)
         .select_from(joined)
         .distinct()
         .order_by(M.id)

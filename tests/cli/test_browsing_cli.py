@@ -43,7 +43,8 @@ def test_search_finds_with_typos_and_reports_positions(cli: Cli) -> None:
 
 def test_search_mistakes_are_one_line(cli: Cli) -> None:
     cli("search", "pnpm", "--kind", "rules", code=1)
-    assert cli.err.startswith("memtui: unknown kind") and cli.err.count("\n") == 1
+    assert cli.err.startswith("memtui: unknown kind")
+    assert cli.err.count("\n") == 1
     cli("search", "  ", code=1)
     assert "empty" in cli.err
     with pytest.raises(SystemExit) as exit_info:

@@ -189,9 +189,7 @@ def test_revert_a_supersession_puts_both_back(db: Database, story: dict[str, int
         assert session.scalar(select(func.count()).select_from(Supersession)) == 0
 
 
-def test_revert_refuses_when_a_later_change_conflicts(
-    db: Database, story: dict[str, int]
-) -> None:
+def test_revert_refuses_when_a_later_change_conflicts(db: Database, story: dict[str, int]) -> None:
     s = story
     [edit] = [e for e in history.timeline(db, memory_id=s["pnpm"]) if e.action == "edited"]
     with pytest.raises(InvalidStateError, match=f"#{s['pnpm']} was changed since"):
@@ -209,7 +207,9 @@ def test_revert_keeps_later_evidence(db: Database) -> None:
     tabs = candidate(db, "Indent with tabs", day(0))
     curate.edit(db, tabs, kind=Kind.RULE)
     stamp(db, day(1))
-    again = candidate(db, "Indent with tabs", day(2), line=9)  # a merge: new evidence, not a conflict
+    again = candidate(
+        db, "Indent with tabs", day(2), line=9
+    )  # a merge: new evidence, not a conflict
     assert again == tabs
     [edit] = [e for e in history.timeline(db, memory_id=tabs) if e.action == "edited"]
     history.revert(db, event_id=edit.id)

@@ -11,7 +11,7 @@ from memtui.core.models import Kind, Scope, Status
 from memtui.core.records import IndexedMemory
 from memtui.services import curate
 from memtui.services.curate import ScopeChange
-from memtui.services.search import ANY, SearchFilters, SearchIndex, Superseded
+from memtui.services.search import ANY, BELIEFS, SearchFilters, SearchIndex, Superseded
 from memtui.store import Database
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -56,7 +56,7 @@ def index() -> SearchIndex:
     return SearchIndex.from_entries(entry(i, t) for i, t in TEXTS.items())
 
 
-def ids(index: SearchIndex, query: str, filters: SearchFilters = SearchFilters()) -> list[int]:
+def ids(index: SearchIndex, query: str, filters: SearchFilters = BELIEFS) -> list[int]:
     return [hit.memory.id for hit in index.query(query, filters)]
 
 

@@ -73,6 +73,8 @@ class Superseded(Exception):
 
 def fold(text: str) -> str:
     """Text as the index compares it: accents removed, case folded."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -346,7 +348,7 @@ class SearchIndex:
         if not live:
             return []
         where, params = self._where(filters)
-        rows: list[Row] = []
+        rows: list[tuple[int, str]] = []
         if len(live) > 1 and all(t in self._vocab for t in tokens):
             # The words exactly as typed first: "pnpm use" finds "use pnpm" before "uses pnpm".
             exact = " AND ".join(f'"{t}"' for t in tokens)
@@ -365,9 +367,12 @@ class SearchIndex:
             raise Superseded
         return self._rank(text, tokens, groups, rows, limit)
 
-    def _candidates(self, expression: str, where: str, params: list[Any], limit: int) -> list[Row]:
+    def _candidates(
+        self, expression: str, where: str, params: list[Any], limit: int
+    ) -> list[tuple[int, str]]:
+        """(id, text) of the newest `limit` memories matching the FTS5 expression."""
         query = (
-            f"SELECT {_COLUMNS} FROM fts JOIN docs d ON d.slot = fts.rowid "
+            "SELECT d.id, d.text FROM fts JOIN docs d ON d.slot = fts.rowid "
             f"WHERE fts MATCH ? AND {where} ORDER BY fts.rowid DESC LIMIT ?"
         )
         with self._lock:
@@ -378,7 +383,7 @@ class SearchIndex:
         text: str,
         tokens: list[str],
         groups: list[_Alternatives],
-        rows: list[Row],
+        rows: list[tuple[int, str]],
         limit: int,
     ) -> list[SearchHit]:
         if not rows:
@@ -399,11 +404,14 @@ class SearchIndex:
             scored.append((score, position))
         # Best score first; among equals, the most recent change (the highest slot).
         scored.sort(key=lambda found: (found[0], -found[1]), reverse=True)
-        hits = []
-        for score, position in scored[:limit]:
-            entry = self._entry(rows[position])
-            hits.append(SearchHit(entry, score, highlight(entry.text, tokens, groups)))
-        return hits
+        best = scored[:limit]
+        # A memory removed by another thread meanwhile is left out.
+        entries = {e.id: e for e in self.entries([rows[position][0] for _, position in best])}
+        return [
+            SearchHit(entry, score, highlight(entry.text, tokens, groups))
+            for score, position in best
+            if (entry := entries.get(rows[position][0])) is not None
+        ]
 
     def _entry(self, row: Row) -> IndexedMemory:
         memory_id, text, kind, status, scope, project, tools, locked, updated = row
@@ -534,15 +542,17 @@ def highlight(text: str, tokens: Sequence[str], groups: Sequence[_Alternatives])
 
     for token, group in zip(tokens, groups, strict=True):
         hit = False
+        typed = token in group.prefixes
+        starts = tuple(group.prefixes)
         for n, ((at, original), word) in enumerate(zip(spans, folded, strict=True)):
             same = len(word) == len(original)
-            if word == token or (token in group.prefixes and word.startswith(token)):
+            if word == token or (typed and word.startswith(token)):
                 mark(at, original, range(len(token)), same)
                 hit = True
-            elif word in group.exact or any(word.startswith(p) for p in group.prefixes):
+            elif word in group.exact or (starts and word.startswith(starts)):
                 mark(at, original, _common(token, word), same)
                 hit = True
-            elif n + 1 < len(spans):
+            elif group.splits and n + 1 < len(spans):
                 for head, tail in group.splits:
                     if word == head and folded[n + 1].startswith(tail):
                         mark(at, original, range(len(word)), same)

@@ -60,6 +60,10 @@ SPLIT_SCORE = 85.0
 """A query word matched as two words of the text ("timezone", "time zones")."""
 FUZZY_WORDS = 6
 """Indexed words kept as typo alternatives of one query word."""
+COMMON_SHARE = 0.2
+COMMON_MIN = 10_000
+"""A query word found in more than this share of the memories, and in more than COMMON_MIN of
+them, is left out of the FTS5 query (it still counts in the ranking)."""
 TOKEN_CACHE = 512
 """Query words whose alternatives are remembered: typing re-reads the words before the last."""
 
@@ -164,6 +168,7 @@ class SearchIndex:
             self._db.execute(statement)
         self._lock = threading.RLock()
         self._next_slot = 1
+        self._size = 0
         self._tool_bits: dict[str, int] = {}
         self._vocab: dict[str, int] = {}
         """Indexed word -> number of memories holding it."""
@@ -215,6 +220,7 @@ class SearchIndex:
                 ordered = sorted(entries, key=lambda e: (e.updated_at, e.id))
                 rows = (self._row(entry) for entry in ordered)
                 self._db.executemany(_INSERT, rows)
+                self._size += len(ordered)
                 self._db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
                 self._vocab = dict(self._db.execute("SELECT term, doc FROM vocab").fetchall())
             else:
@@ -222,6 +228,7 @@ class SearchIndex:
                     self._delete(entry.id)
                     row = self._row(entry)
                     self._db.execute(_INSERT, row)
+                    self._size += 1
                     self._db.execute(
                         "INSERT INTO fts(rowid, text) VALUES (?, ?)", row[:1] + row[2:3]
                     )
@@ -252,6 +259,7 @@ class SearchIndex:
             return
         self._db.execute("INSERT INTO fts(fts, rowid, text) VALUES ('delete', ?, ?)", old)
         self._db.execute("DELETE FROM docs WHERE slot = ?", (old[0],))
+        self._size -= 1
         for word in set(words(old[1])):
             left = self._vocab.get(word, 0) - 1
             if left > 0:
@@ -353,6 +361,11 @@ class SearchIndex:
             # The words exactly as typed first: "pnpm use" finds "use pnpm" before "uses pnpm".
             exact = " AND ".join(f'"{t}"' for t in tokens)
             rows = self._candidates(exact, where, params, CANDIDATES // 2)
+        # Words in most memories ("the", "in") barely narrow the candidates but make FTS5 read
+        # long lists: they count in the ranking, not in the query. The rarest word always stays.
+        ceiling = max(COMMON_SHARE * self._size, COMMON_MIN)
+        live.sort(key=lambda g: self._frequency(g, ceiling))
+        live = [live[0]] + [g for g in live[1:] if self._frequency(g, ceiling) <= ceiling]
         every = " AND ".join(g.expression() for g in live)
         searches = [every, " OR ".join(g.expression() for g in live)] if len(live) > 1 else [every]
         for expression in searches:
@@ -501,6 +514,17 @@ class SearchIndex:
                 if head in self._vocab and self._has_prefix(tail):
                     found.splits.append((head, tail))
         return found
+
+    def _frequency(self, group: _Alternatives, ceiling: float) -> float:
+        """About how many memories a query word matches (counted up to `ceiling`)."""
+        total = float(sum(self._vocab.get(w, 0) for w in group.exact))
+        ordered = self._sorted_vocab()
+        for start in group.prefixes:
+            at = bisect_left(ordered, start)
+            while at < len(ordered) and ordered[at].startswith(start) and total <= ceiling:
+                total += self._vocab[ordered[at]]
+                at += 1
+        return total
 
     def _has_prefix(self, start: str) -> bool:
         ordered = self._sorted_vocab()

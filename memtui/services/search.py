@@ -352,20 +352,23 @@ class SearchIndex:
             self._alternatives(token, typing and n == len(tokens) - 1)
             for n, token in enumerate(tokens)
         ]
-        live = [g for g in groups if g]
-        if not live:
+        pairs = [(t, g) for t, g in zip(tokens, groups, strict=True) if g]
+        if not pairs:
             return []
-        where, params = self._where(filters)
-        rows: list[tuple[int, str]] = []
-        if len(live) > 1 and all(t in self._vocab for t in tokens):
-            # The words exactly as typed first: "pnpm use" finds "use pnpm" before "uses pnpm".
-            exact = " AND ".join(f'"{t}"' for t in tokens)
-            rows = self._candidates(exact, where, params, CANDIDATES // 2)
         # Words in most memories ("the", "in") barely narrow the candidates but make FTS5 read
         # long lists: they count in the ranking, not in the query. The rarest word always stays.
-        ceiling = max(COMMON_SHARE * self._size, COMMON_MIN)
-        live.sort(key=lambda g: self._frequency(g, ceiling))
-        live = [live[0]] + [g for g in live[1:] if self._frequency(g, ceiling) <= ceiling]
+        with self._lock:  # the vocabulary may be changing in another thread
+            ceiling = max(COMMON_SHARE * self._size, COMMON_MIN)
+            pairs.sort(key=lambda pair: self._frequency(pair[1], ceiling))
+            pairs = pairs[:1] + [p for p in pairs[1:] if self._frequency(p[1], ceiling) <= ceiling]
+            exact_words = len(pairs) > 1 and all(t in self._vocab for t, _ in pairs)
+        live = [g for _, g in pairs]
+        where, params = self._where(filters)
+        rows: list[tuple[int, str]] = []
+        if exact_words:
+            # The words exactly as typed first: "pnpm use" finds "use pnpm" before "uses pnpm".
+            exact = " AND ".join(f'"{t}"' for t, _ in pairs)
+            rows = self._candidates(exact, where, params, CANDIDATES // 2)
         every = " AND ".join(g.expression() for g in live)
         searches = [every, " OR ".join(g.expression() for g in live)] if len(live) > 1 else [every]
         for expression in searches:
@@ -446,6 +449,9 @@ class SearchIndex:
         params: list[Any] = []
 
         def among(column: str, values: Collection[str]) -> None:
+            if not values:  # an empty choice lets nothing through
+                clauses.append("0")
+                return
             clauses.append(f"{column} IN ({','.join('?' * len(values))})")
             params.extend(sorted(values))
 

@@ -224,3 +224,21 @@ def test_built_from_the_store_and_refreshed(db: Database) -> None:
     index.refresh(db, [pnpm.id, english.id])
     assert index.get(english.id) is None  # its creation was undone
     assert index.query("never") == []
+
+
+def test_an_empty_choice_lets_nothing_through(db_free_index: SearchIndex) -> None:
+    nothing = SearchFilters(statuses=frozenset())
+    assert ids(db_free_index, "pnpm", nothing) == []
+    assert list(db_free_index.listing(nothing)) == []
+    assert db_free_index.count(SearchFilters(statuses=None, kinds=frozenset())) == 0
+
+
+def test_words_in_most_memories_still_rank() -> None:
+    """At scale, a word in most memories is left out of the word index query, not the ranking."""
+    filler = [entry(n, f"Keep the module number {n} small") for n in range(1, 12_001)]
+    index = SearchIndex.from_entries(
+        [*filler, entry(20_000, "Keep the parser small"), entry(20_001, "The parser is small")]
+    )
+    hits = index.query("keep the parser")
+    assert [h.memory.id for h in hits[:2]] == [20_000, 20_001]
+    assert hits[0].score > hits[1].score

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from memtui.cli import render
+from memtui.cli import browsing, render
 from memtui.cli.output import emit_json, stream_json_list
 from memtui.core import paths
 from memtui.core.errors import InvalidInputError
@@ -279,3 +279,4 @@ HANDLERS: dict[str, Handler] = {
     "undo": undo,
     "status": overview,
 }
+HANDLERS.update(browsing.HANDLERS)

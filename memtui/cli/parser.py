@@ -166,6 +166,7 @@ def build_parser() -> Parser:
         "path", type=Path, metavar="PATH", help="a new or empty folder to build the demo in"
     )
     add_rules_commands(command)
+    add_history_commands(command)
     return parser
 
 
@@ -206,3 +207,52 @@ def add_rules_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     imports.add_argument(
         "--dry-run", action="store_true", help="list what would be created, merged or conflict"
     )
+
+
+def event_id(value: str) -> int:
+    """An event id as `memtui history` prints it: `7` or `#7`."""
+    try:
+        return memory_id(value)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"not an event id: {value!r}") from None
+
+
+def positive(value: str) -> int:
+    """A count of at least one."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive number: {value!r}")
+    return number
+
+
+def add_history_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """`search`, `history` and `revert`."""
+    search = command("search", "find memories as you would in the app: typos and any word order")
+    search.add_argument("query", help="words to look for")
+    search.add_argument("--limit", type=positive, default=20, metavar="N", help="(default 20)")
+    search.add_argument("--kind", action="append", metavar="KIND", help=f"one of: {KINDS}")
+    search.add_argument(
+        "--status", action="append", metavar="STATUS",
+        help=f"one of: {STATUSES}; repeat or separate with commas (default: confirmed)",
+    )  # fmt: skip
+    search.add_argument(
+        "--project", metavar="PATH", help="only what applies there: its memories and global ones"
+    )
+
+    dates = "YYYY-MM-DD or YYYY-MM-DDTHH:MM, local time unless an offset is given"
+    history = command("history", "the event log, newest first, or what was believed at a date")
+    history.add_argument(
+        "--as-of", metavar="DATE", help=f"list the beliefs held then instead ({dates}; a day "
+        "alone means its end)",
+    )  # fmt: skip
+    history.add_argument("--memory", type=memory_id, metavar="ID", help="only this memory's")
+    history.add_argument("--project", metavar="PATH", help="only this project's memories")
+    history.add_argument("--since", metavar="DATE", help=f"from this moment on ({dates})")
+    history.add_argument("--until", metavar="DATE", help="up to this moment (a day: its end)")
+    history.add_argument("--limit", type=positive, metavar="N", help="only the newest N events")
+
+    revert = command("revert", "undo one past action, named by one of its events (see history)")
+    revert.add_argument("event", type=event_id, metavar="EVENT_ID")

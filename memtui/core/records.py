@@ -474,3 +474,90 @@ class RulesFile:
             "target": self.target,
             "instructions": self.instructions,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedMemory:
+    """What the search index keeps of a memory: enough to filter it and draw its row."""
+
+    id: int
+    text: str
+    kind: Kind
+    status: Status
+    scope: Scope
+    project: str | None
+    tools: tuple[str, ...]
+    """The tools its evidence came from (`manual` for a belief typed in)."""
+    locked: bool
+    updated_at: datetime
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui search --json`."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "kind": self.kind.value,
+            "status": self.status.value,
+            "scope": self.scope.value,
+            "project": self.project,
+            "tools": list(self.tools),
+            "locked": self.locked,
+            "updated_at": iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One memory found by a search, best first, with the characters of its text that matched."""
+
+    memory: IndexedMemory
+    score: float
+    """How well the text matches the query, 0-100."""
+    positions: tuple[int, ...]
+    """Offsets into `memory.text` of the characters that matched, ascending, for highlighting."""
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui search --json`."""
+        data = self.memory.to_json()
+        data["score"] = round(self.score, 1)
+        data["positions"] = list(self.positions)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class PastBelief:
+    """A memory as it stood at some moment, rebuilt from the event log."""
+
+    id: int
+    text: str
+    kind: Kind
+    status: Status
+    scope: Scope
+    project: str | None
+    locked: bool
+    since: datetime
+    """When the last change before that moment was made to it."""
+
+    def to_json(self) -> JSONDict:
+        """JSON form, for `memtui history --as-of --json`."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "kind": self.kind.value,
+            "status": self.status.value,
+            "scope": self.scope.value,
+            "project": self.project,
+            "locked": self.locked,
+            "since": iso(self.since),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OperationReverted:
+    """What `revert` put back: the operation reverted and the operation that did it."""
+
+    operation_id: int
+    """The operation reverted."""
+    command: str
+    memory_ids: tuple[int, ...]
+    revert_operation_id: int

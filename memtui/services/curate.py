@@ -705,7 +705,7 @@ _ENUM_FIELDS: dict[str, type[Kind] | type[Status] | type[Scope]] = {
     "status": Status,
     "scope": Scope,
 }
-_RESTORABLE = (
+RESTORABLE = (
     "text",
     "kind",
     "status",
@@ -741,34 +741,52 @@ def undo(db: Database, *, actor: str = USER) -> UndoResult:
         if target is None:
             raise NothingToUndoError("nothing to undo")
         tx = Tx(session, "undo", actor, undoable=False)
-        tx.operation.undoes_id = target.id
-        events = session.scalars(
-            select(Event).where(Event.operation_id == target.id).order_by(Event.id.desc())
-        ).all()
-        touched: list[int] = []
-        for event in events:
-            assert event.memory_id is not None
-            memory = session.get(Memory, event.memory_id)
-            if memory is None:
-                continue
-            touched.append(memory.id)
-            before = tx.snapshot(memory)
-            if event.action == Action.CREATED:
-                session.add(
-                    Event(
-                        operation_id=tx.operation.id,
-                        memory_id=memory.id,
-                        action=Action.UNDONE,
-                        before=before,
-                        after=None,
-                    )
+        touched = revert_operation(tx, target)
+        return UndoResult(target.id, target.command, touched)
+
+
+def revert_operation(tx: Tx, target: Operation) -> tuple[int, ...]:
+    """Replay an operation's events backwards within `tx`, and record that `tx` undid it.
+
+    Only the fields each event changed are put back; rows it added are removed, and a memory
+    it created is removed with them. Returns the memories touched. Undo and revert share it.
+    """
+    session = tx.session
+    tx.operation.undoes_id = target.id
+    events = session.scalars(
+        select(Event).where(Event.operation_id == target.id).order_by(Event.id.desc())
+    ).all()
+    touched: list[int] = []
+    for event in events:
+        assert event.memory_id is not None
+        memory = session.get(Memory, event.memory_id)
+        if memory is None:
+            continue
+        touched.append(memory.id)
+        before = tx.snapshot(memory)
+        if event.action == Action.CREATED:
+            session.add(
+                Event(
+                    operation_id=tx.operation.id,
+                    memory_id=memory.id,
+                    action=Action.UNDONE,
+                    before=before,
+                    after=None,
                 )
-                session.delete(memory)
-                session.flush()
-                continue
-            _restore(session, memory, event.before or {}, event.after or {})
-            tx.log(memory, Action.UNDONE, before)
-        return UndoResult(target.id, target.command, tuple(dict.fromkeys(reversed(touched))))
+            )
+            session.delete(memory)
+            session.flush()
+            continue
+        _restore(session, memory, event.before or {}, event.after or {})
+        tx.log(memory, Action.UNDONE, before)
+    return tuple(dict.fromkeys(reversed(touched)))
+
+
+def changed_fields(before: JSONDict | None, after: JSONDict | None) -> set[str]:
+    """The fields of a memory an event changed (all of them for a creation or a removal)."""
+    if before is None or after is None:
+        return set(RESTORABLE)
+    return {f for f in RESTORABLE if f in before and before[f] != after.get(f)}
 
 
 def _restore(session: Session, memory: Memory, before: JSONDict, after: JSONDict) -> None:
@@ -780,7 +798,7 @@ def _restore(session: Session, memory: Memory, before: JSONDict, after: JSONDict
             if row is not None:
                 session.delete(row)
     session.flush()
-    for field in _RESTORABLE:
+    for field in RESTORABLE:
         if field in before and before[field] != after.get(field):
             value = before[field]
             setattr(memory, field, _ENUM_FIELDS[field](value) if field in _ENUM_FIELDS else value)

@@ -47,7 +47,7 @@ SIZE = (130, 40)
 
 
 MEMTUI_APP = """
-import sys
+import os, sys
 from memtui.cli.app import build_app
 from memtui.core.settings import load_settings
 from memtui.ui.widgets.candidates import CandidateList
@@ -61,7 +61,7 @@ def frame(screen, renderable):
     if renderable is not None and app.screen.query(CandidateList) and app.screen.query_one(
         CandidateList
     ).rows:
-        print("drawn", flush=True)
+        os.write(1, b"drawn\\n")  # not print(): Textual holds back what an app prints
         app._display = display
         app.exit()
     return result
@@ -73,6 +73,7 @@ app.run(headless=True, size=(130, 40))
 frames counted in `_display`, where Textual hands a drawn frame to the terminal."""
 
 BARE_APP = """
+import os
 from textual.app import App
 from textual.widgets import Footer, Static
 
@@ -87,7 +88,7 @@ display = app._display
 def frame(screen, renderable):
     result = display(screen, renderable)
     if renderable is not None:
-        print("drawn", flush=True)
+        os.write(1, b"drawn\\n")
         app._display = display
         app.exit()
     return result
@@ -223,19 +224,24 @@ def run(argv: Sequence[str]) -> int:
             f"store: {total:,} memories, about {pending:,} pending   load {os.getloadavg()[0]:.2f}"
         )
 
+        # Starts first, alternating, while this process is idle: the key test leaves worker
+        # threads finishing in the background, which would slow a child process down.
+        bare: list[float] = []
+        ours: list[float] = []
+        for _ in range(starts):
+            bare.append(start_time(BARE_APP))
+            ours.append(start_time(MEMTUI_APP, url))
+        ratio = statistics.median(ours) / statistics.median(bare)
+        print(f"\nstart to first drawn screen, {starts} runs each:")
+        print(f"  bare Textual app   {describe([b * 1000 for b in bare])}  (ms)")
+        print(f"  memtui inbox       {describe([o * 1000 for o in ours])}  (ms)")
+        print(f"  ratio of medians   {ratio:.2f}x   (target at most 1.5x)")
+
         with loop_watch() as offenders:
             timings = asyncio.run(key_latencies(url, decisions))
         print(f"\nkey press to next candidate drawn (ms), {decisions} of each:")
         for name, values in timings.items():
             print(f"  {name:<12} {describe(values)}")
-
-        bare = [start_time(BARE_APP) for _ in range(starts)]
-        ours = [start_time(MEMTUI_APP, url) for _ in range(starts)]
-        ratio = statistics.median(ours) / statistics.median(bare)
-        print(f"\nstart to first drawn screen (s), {starts} runs each:")
-        print(f"  bare Textual app   {describe([b * 1000 for b in bare])}  (ms)")
-        print(f"  memtui inbox       {describe([o * 1000 for o in ours])}  (ms)")
-        print(f"  ratio of medians   {ratio:.2f}x   (target at most 1.5x)")
         print(f"\ndatabase sessions opened on the event loop: {len(offenders)}   (target 0)")
 
     decision_ms = timings["confirm (c)"] + timings["reject (x)"]

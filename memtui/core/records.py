@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from memtui.core.models import Action, Kind, Scope, Status
+from memtui.core.rows import InboxRow as InboxRow
 
 JSONDict = dict[str, Any]
 
@@ -157,33 +158,6 @@ class MemoryRecord:
             "supersedes": list(self.supersedes),
             "superseded_by": self.superseded_by,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class InboxRow:
-    """One line of a review list: a memory with its evidence summed up, not listed.
-
-    Cheap to build for 10,000s of memories (one aggregate query), so a screen can hold them all.
-    """
-
-    id: int
-    kind: Kind
-    text: str
-    status: Status
-    scope: Scope
-    project: str | None
-    confidence: float
-    locked: bool
-    flags: tuple[str, ...]
-    created_at: datetime
-    last_seen: datetime
-    """When the statement was last made (the newest evidence's timestamp), else created."""
-    seen: int
-    tool: str
-    """The tool of the first sighting."""
-    tools: int
-    """How many different tools the statement was seen in."""
-    redactions: int
 
 
 @dataclass(frozen=True, slots=True)

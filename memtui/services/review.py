@@ -13,8 +13,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 
 from memtui.core.models import Status
-from memtui.core.records import InboxRow
-from memtui.store.fastread import read_counts, read_inbox, revision, sqlite_file
+from memtui.core.rows import InboxRow
+from memtui.store.fastread import read_first, revision, sqlite_file
 from memtui.store.schema import HEAD_REVISION
 
 FIRST_PAGE = 200
@@ -35,10 +35,11 @@ def first_look(url: str, *, limit: int | None = None) -> Look | None:
     """The pending candidates (the first `limit`) and the counts of a current SQLite store;
     None for any other store."""
     path = sqlite_file(url)
-    if path is None or revision(path) != HEAD_REVISION:
+    found = None if path is None else read_first(path, HEAD_REVISION, (Status.PENDING,), limit)
+    if found is None:
         return None
-    rows = read_inbox(path, limit=limit)
-    return Look(rows, read_counts(path), limit is None or len(rows) < limit)
+    rows, counts = found
+    return Look(rows, counts, limit is None or len(rows) < limit)
 
 
 def is_current_sqlite(url: str) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from memtui.core.models import Kind, Scope, Status
-from memtui.core.records import InboxRow
+from memtui.core.rows import InboxRow
 
 INBOX_SQL = """
 SELECT m.id, m.kind, m.text, m.status, m.scope, p.root, m.confidence, m.locked, m.flags,
@@ -36,6 +36,17 @@ ORDER BY last_seen DESC, m.id DESC
 """
 """The review list: one row per memory with its evidence summed up, most recently seen first."""
 
+TOP_SQL = """
+AND m.id IN (
+    SELECT m2.id FROM memories AS m2
+    LEFT OUTER JOIN evidence AS e2 ON e2.memory_id = m2.id
+    WHERE m2.status IN ({statuses})
+    GROUP BY m2.id
+    ORDER BY max(coalesce(e2.timestamp, e2.created_at)) DESC, m2.id DESC
+    LIMIT {limit}
+)"""
+"""Keeps INBOX_SQL to its first rows, in the same order."""
+
 COUNTS_SQL = "SELECT status, count(*) FROM memories GROUP BY status"
 
 
@@ -49,8 +60,11 @@ def inbox_sql(
     only = (
         f"AND m.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})" if ids is not None else ""
     )
-    sql = INBOX_SQL.format(statuses=listed, only=only)
-    return sql + f"LIMIT {int(limit)}\n" if limit is not None else sql
+    if limit is not None:
+        # The newest `limit` memories are picked first by their sighting time alone (a third of
+        # the cost), and only their rows are summed up in full.
+        only += TOP_SQL.format(statuses=listed, limit=int(limit))
+    return INBOX_SQL.format(statuses=listed, only=only)
 
 
 def aware(value: object) -> datetime | None:
@@ -122,6 +136,32 @@ def read_inbox(
     connection = _connect(path)
     try:
         return [inbox_row(raw) for raw in connection.execute(inbox_sql(statuses, limit=limit))]
+    finally:
+        connection.close()
+
+
+def read_first(
+    path: Path, head: str, statuses: Collection[Status], limit: int | None
+) -> tuple[list[InboxRow], dict[Status, int]] | None:
+    """The review list (its first `limit` rows) and the counts, on one connection, if the
+    file is at schema revision `head`; None if it is not (or cannot be read)."""
+    if not path.is_file():
+        return None
+    try:
+        connection = _connect(path)
+    except sqlite3.Error:
+        return None
+    try:
+        found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        if not found or found[0] != head:
+            return None
+        rows = [inbox_row(raw) for raw in connection.execute(inbox_sql(statuses, limit=limit))]
+        counts = dict.fromkeys(Status, 0)
+        for status, count in connection.execute(COUNTS_SQL):
+            counts[Status(status)] = int(count)
+        return rows, counts
+    except sqlite3.Error:
+        return None
     finally:
         connection.close()
 

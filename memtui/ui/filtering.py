@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from memtui.core.records import InboxRow
+from memtui.core.rows import InboxRow
 from memtui.ui.format import project_name
 
 FIELDS = ("kind", "tool", "project")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
 from memtui.core.models import Kind, Scope
-from memtui.core.records import InboxRow
+from memtui.core.rows import InboxRow
 
 KIND_LABEL = {
     Kind.RULE: "rule",

@@ -34,6 +34,8 @@ def test_both_paths_read_the_same_rows(demo_url: str, statuses: list[Status]) ->
     assert path is not None
     assert read_inbox(path, statuses) == expected
     assert read_counts(path) == counts
+    for limit in (1, 5, len(expected) + 1):
+        assert read_inbox(path, statuses, limit=limit) == expected[:limit]
     assert any(r.redactions for r in expected)
     assert any(r.flags for r in expected)
     assert any(r.tools > 1 for r in expected)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -34,8 +35,8 @@ from textual.worker import get_current_worker
 
 from memtui.core.errors import MemtuiError
 from memtui.core.models import Kind, Scope, Status
-from memtui.core.records import InboxRow, MemoryDetail
-from memtui.services.review import first_look
+from memtui.core.rows import InboxRow
+from memtui.services.review import Look, first_look
 from memtui.ui.filtering import Filter
 from memtui.ui.widgets.candidates import CandidateList
 from memtui.ui.widgets.panes import (
@@ -47,6 +48,7 @@ from memtui.ui.widgets.panes import (
 )
 
 if TYPE_CHECKING:
+    from memtui.core.records import MemoryDetail
     from memtui.services.provenance import Provenance
     from memtui.store.database import Database
     from memtui.ui.app import MemtuiApp
@@ -185,16 +187,32 @@ class InboxScreen(Screen[None]):
         self.show_status()
         first = self.memtui.first
         self.memtui.first = None
-        if first is not None and first.done() and first.exception() is None:
+        if first is None:
+            self.load_rows()
+        elif first.done():
+            self.first_page(first.result() if first.exception() is None else None)
+        else:
+            self.wait_first_page(first)
+
+    def first_page(self, look: Look | None) -> None:
+        """Draw the first page read before the app started, then read the rest."""
+        if look is None:
+            self.load_rows()
+            return
+        self.rows_loaded(look.rows, look.counts, None)
+        if look.complete:
+            self.mark_rows(look.rows)
+        else:
+            self.call_after_refresh(self.load_rows)
+
+    @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
+    def wait_first_page(self, first: Future[Look | None]) -> None:
+        """Wait for the read the command line started (it is nearly done)."""
+        try:
             look = first.result()
-            if look is not None:  # read before the app started: no database call here
-                self.rows_loaded(look.rows, look.counts, None)
-                if look.complete:
-                    self.mark_rows(look.rows)
-                else:  # the first page is drawn; the rest follow
-                    self.call_after_refresh(self.load_rows)
-                return
-        self.load_rows()
+        except Exception:
+            look = None
+        self.app.call_from_thread(self.first_page, look)
 
     @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
     def mark_rows(self, rows: list[InboxRow]) -> None:

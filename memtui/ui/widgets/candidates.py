@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from memtui.core.records import InboxRow
+from memtui.core.rows import InboxRow
 from memtui.ui.format import KIND_LABEL, ago, flag_signs, tool_label, where
 
 KIND_WIDTH = 10

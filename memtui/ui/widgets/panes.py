@@ -16,35 +16,36 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from memtui.core.records import (
-    EventRecord,
-    EvidenceRecord,
-    InboxRow,
-    MemoryDetail,
-    RelatedBelief,
-    RevisionRecord,
-)
-from memtui.core.transcripts import Author
-from memtui.services.diff import Change, Piece, word_diff
+from memtui.core.rows import InboxRow
 from memtui.ui.format import KIND_LABEL, ago, project_name, short_path, when, where
 
 if TYPE_CHECKING:
+    from memtui.core.records import (
+        EventRecord,
+        EvidenceRecord,
+        MemoryDetail,
+        RelatedBelief,
+        RevisionRecord,
+    )
+    from memtui.services.diff import Piece
     from memtui.services.provenance import Provenance
 
 Part = str | tuple[str, str]
 
 AUTHOR_LABEL = {
-    Author.HUMAN: ("you", "bold $primary"),
-    Author.PASTED: ("you (pasted)", "bold $primary"),
-    Author.INJECTED: ("harness", "$text-muted"),
-    Author.TOOL: ("tool", "$text-muted"),
-    Author.AGENT: ("agent", "bold $secondary"),
+    "human": ("you", "bold $primary"),
+    "pasted": ("you (pasted)", "bold $primary"),
+    "injected": ("harness", "$text-muted"),
+    "tool": ("tool", "$text-muted"),
+    "agent": ("agent", "bold $secondary"),
 }
+"""How each author (core.transcripts.Author, a string enum) is labelled."""
 CHANGE_STYLE = {
-    Change.SAME: "",
-    Change.ADDED: "bold $memtui-diff-added underline",
-    Change.REMOVED: "$memtui-diff-removed strike",
+    "same": "",
+    "added": "bold $memtui-diff-added underline",
+    "removed": "$memtui-diff-removed strike",
 }
+"""How each kind of change (services.diff.Change, a string enum) is drawn."""
 
 
 class Pane(VerticalScroll):
@@ -81,8 +82,8 @@ def diff_content(pieces: Iterable[Piece]) -> Content:
     """A word-level diff on two lines: the old text with its removed words marked, then the
     new text with its added words marked."""
     pieces = list(pieces)
-    old = [(p.text, CHANGE_STYLE[p.change]) for p in pieces if p.change != Change.ADDED]
-    new = [(p.text, CHANGE_STYLE[p.change]) for p in pieces if p.change != Change.REMOVED]
+    old = [(p.text, CHANGE_STYLE[p.change]) for p in pieces if p.change != "added"]
+    new = [(p.text, CHANGE_STYLE[p.change]) for p in pieces if p.change != "removed"]
     return lines(
         Content.assemble(("− ", "bold $memtui-diff-removed"), *old),
         Content.assemble(("+ ", "bold $memtui-diff-added"), *new),
@@ -217,6 +218,8 @@ def diff_pane_content(row: InboxRow | None, detail: MemoryDetail | None) -> Cont
     memory's own revisions, each against the one before."""
     if row is None or detail is None:
         return Content.styled("Loading…" if row else "", "$text-muted")
+    from memtui.services.diff import word_diff  # difflib: when a diff is drawn
+
     target = (detail.may_replace or detail.similar or (None,))[0]
     rows: list[Content | str] = []
     if target is not None:
@@ -232,6 +235,8 @@ def diff_pane_content(row: InboxRow | None, detail: MemoryDetail | None) -> Cont
 
 def revision_diffs(revisions: Sequence[RevisionRecord]) -> list[Content | str]:
     """Each revision of a statement against the one before it."""
+    from memtui.services.diff import word_diff
+
     rows: list[Content | str] = []
     for older, newer in pairwise(revisions):
         rows.append(

@@ -129,3 +129,14 @@ async def test_the_inbox_read_before_start_is_shown_without_a_query(
         rows = app.screen.query_one(CandidateList).rows
         assert [r.id for r in rows] == seeded.candidates  # on screen from the first frame
         await settle(app, pilot)
+
+
+def test_a_long_source_message_is_cut_to_its_quote() -> None:
+    from memtui.ui.widgets.panes import AROUND_QUOTE, quoted
+
+    text = "x" * 1000 + " Use pnpm, not npm. " + "y" * 1000
+    shown = str(quoted(text, "Use pnpm, not npm."))
+    assert "Use pnpm, not npm." in shown
+    assert "[… 761 characters before]" in shown
+    assert len(shown) < 2 * AROUND_QUOTE + 100
+    assert str(quoted("short message", "short")) == "short message"

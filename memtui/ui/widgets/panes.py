@@ -70,12 +70,25 @@ def lines(*rows: Content | str) -> Content:
     return Content("\n").join(Content(r) if isinstance(r, str) else r for r in rows)
 
 
+AROUND_QUOTE = 240
+"""Characters kept either side of the quote in a long source message, so the quote is in view."""
+
+
 def quoted(text: str, quote: str) -> Content:
-    """A message with the quote the statement was taken from highlighted."""
+    """A message with the quote the statement was taken from highlighted; a long message is
+    cut to the quote and a little either side, saying how much was left out."""
     where = text.find(quote) if quote else -1
     if where < 0:
         return Content(text)
-    return Content.assemble(text[:where], (quote, "bold $memtui-quote"), text[where + len(quote) :])
+    start = max(0, where - AROUND_QUOTE)
+    end = min(len(text), where + len(quote) + AROUND_QUOTE)
+    parts: list[Part] = []
+    if start:
+        parts.append((f"[… {start} characters before]\n", "$text-muted"))
+    parts.extend([text[start:where], (quote, "bold $memtui-quote"), text[where + len(quote) : end]])
+    if end < len(text):
+        parts.append((f"\n[… {len(text) - end} characters after]", "$text-muted"))
+    return Content.assemble(*parts)
 
 
 def diff_content(pieces: Iterable[Piece]) -> Content:

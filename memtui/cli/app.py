@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from memtui.core import paths
 from memtui.core.errors import InvalidInputError
 from memtui.core.settings import Settings
 
@@ -76,8 +77,16 @@ def build_app(settings: Settings, *, watch: bool = True) -> MemtuiApp:
 
         return roots_for(settings)
 
+    here = Path.cwd()
     return make_app(
-        url=url, opener=opener, roots=roots, watch=watch, empty_hint=EMPTY_HINT, first=first
+        url=url,
+        opener=opener,
+        roots=roots,
+        watch=watch,
+        empty_hint=EMPTY_HINT,
+        first=first,
+        settings=settings,
+        home_project=str(paths.project_root(here)) if paths.in_git_project(here) else None,
     )
 
 
@@ -116,6 +125,9 @@ def open_demo(args: argparse.Namespace) -> int:
             opener=lambda: Database(demo.db_url),
             roots=demo.roots,
             watch=not args.no_watch,
+            settings=demo.settings,
+            user_level=False,  # the demo writes its own projects' files, never your home's
+            offer_import=False,
         )
         try:
             app.run()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -17,13 +18,15 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from memtui.ui.prefs import Prefs, load_prefs, prefs_path, save_prefs
+from memtui.ui.prefs import load_prefs, prefs_path, save_prefs
 from memtui.ui.screens.inbox import InboxScreen
 from memtui.ui.themes import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from memtui.core.records import RulesFile
+    from memtui.core.settings import Settings
     from memtui.services.ingest import FileResult
     from memtui.services.review import Look
     from memtui.sources.registry import Root
@@ -82,9 +85,20 @@ class MemtuiApp(App[None]):
         empty_hint: str = "",
         clock: Callable[[], datetime] | None = None,
         first: Future[Look | None] | None = None,
+        settings: Settings | None = None,
+        user_level: bool = True,
+        offer_import: bool = True,
+        home_project: str | None = None,
     ) -> None:
         super().__init__()
         self.first = first
+        self.settings = settings
+        """The configuration, for exports and imports (read on first use when not given)."""
+        self.user_level = user_level
+        """Whether exports write the user-level rules files too (the demo's do not)."""
+        self.offer_import = offer_import
+        self.home_project = home_project
+        """The project memtui was started in: exported when the cursor names none."""
         """The inbox as read before the app started (the command line's prefetch), if any."""
         self.clock = clock or (lambda: datetime.now(UTC))
         self.store = store
@@ -125,7 +139,56 @@ class MemtuiApp(App[None]):
     def inbox_drawn(self) -> None:
         """The inbox is on screen: now start what may take a while."""
         if self.watching:
-            self.follow_transcripts()
+            self.follow_transcripts()  # offers the import once its first reading is done
+        else:
+            self.offer_rules_import()
+
+    def export_settings(self) -> Settings:
+        """The settings exports follow (in a worker: reading them touches the disk)."""
+        if self.settings is None:
+            from memtui.core.settings import load_settings
+
+            self.settings = load_settings()
+        return self.settings
+
+    # --- the first-start import offer -----------------------------------------------------------
+
+    @work(thread=True, group="offer", exit_on_error=False)
+    def offer_rules_import(self) -> None:
+        """Once, when the person has not answered yet: offer the rules files of the projects
+        memtui found, to import as beliefs."""
+        if not self.offer_import or load_prefs(self.prefs_file).import_offer is not None:
+            return
+        from memtui.services import export
+
+        files = export.importable_files(self.store.database, self.export_settings())
+        if files:
+            self.call_from_thread(self.ask_import, files)
+
+    def ask_import(self, files: list[RulesFile]) -> None:
+        from memtui.ui.screens.export import ImportOfferScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == "import":
+                self.import_rules([f.path for f in files])
+            if answer in ("import", "never"):
+                self.remember(import_offer=answer)
+
+        self.push_screen(ImportOfferScreen(files), answered)
+
+    @work(thread=True, group="offer", exit_on_error=False)
+    def import_rules(self, paths: list[str]) -> None:
+        from memtui.services import export
+
+        report = export.import_files(self.store.database, paths)
+        counts: dict[str, int] = {}
+        for line in report.lines:
+            counts[line.outcome.value] = counts.get(line.outcome.value, 0) + 1
+        said = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to import"
+        self.call_from_thread(self.notify, f"Imported your rules files: {said}", timeout=8)
+        for problem in report.problems:
+            self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
+        self.call_from_thread(self.inbox.load_rows)
 
     def on_unmount(self) -> None:
         self.stop.set()
@@ -137,14 +200,16 @@ class MemtuiApp(App[None]):
         if self._remember_theme:
             self.save_theme(theme)
 
-    @work(thread=True, group="prefs", exit_on_error=False)
     def save_theme(self, theme: str) -> None:
+        self.remember(theme=theme)
+
+    @work(thread=True, group="prefs", exit_on_error=False)
+    def remember(self, **changes: str) -> None:
+        """Keep a choice for the next run (the file is read again: other choices are kept)."""
         try:
-            save_prefs(self.prefs_file, Prefs(theme=theme))
+            save_prefs(self.prefs_file, replace(load_prefs(self.prefs_file), **changes))
         except OSError as exc:
-            self.call_from_thread(
-                self.notify, f"cannot remember the theme: {exc}", severity="warning"
-            )
+            self.call_from_thread(self.notify, f"cannot remember it: {exc}", severity="warning")
 
     # --- the watcher --------------------------------------------------------------------------
 
@@ -164,6 +229,7 @@ class MemtuiApp(App[None]):
 
         def ready() -> None:
             self.call_from_thread(self.set_watch_note, self._watch_note(folders))
+            self.call_from_thread(self.offer_rules_import)
 
         def stored(result: FileResult) -> None:
             if result.created or result.merged:
@@ -230,6 +296,10 @@ def make_app(
     empty_hint: str = "",
     clock: Callable[[], datetime] | None = None,
     first: Future[Look | None] | None = None,
+    settings: Settings | None = None,
+    user_level: bool = True,
+    offer_import: bool = True,
+    home_project: str | None = None,
 ) -> MemtuiApp:
     """The app on a store: the command line, the tests and the screenshots all build it here.
 
@@ -254,4 +324,8 @@ def make_app(
         empty_hint=empty_hint,
         clock=clock,
         first=first,
+        settings=settings,
+        user_level=user_level,
+        offer_import=offer_import,
+        home_project=home_project,
     )

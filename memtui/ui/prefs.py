@@ -22,6 +22,9 @@ class Prefs:
     """The person's choices in the app."""
 
     theme: str | None = None
+    import_offer: str | None = None
+    """What the person answered to the first-start import offer: `import`, `never` (not asked
+    again) or None (ask on the next start)."""
 
 
 def prefs_path() -> Path:
@@ -38,8 +41,13 @@ def load_prefs(path: Path) -> Prefs:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return Prefs()
-    theme = data.get("theme") if isinstance(data, dict) else None
-    return Prefs(theme=theme if isinstance(theme, str) else None)
+    if not isinstance(data, dict):
+        return Prefs()
+    theme, offer = data.get("theme"), data.get("import_offer")
+    return Prefs(
+        theme=theme if isinstance(theme, str) else None,
+        import_offer=offer if isinstance(offer, str) else None,
+    )
 
 
 def save_prefs(path: Path, prefs: Prefs) -> None:

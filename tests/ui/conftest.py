@@ -132,7 +132,9 @@ def seeded(db: Database, tmp_path: Path) -> Seeded:
 
 def app_on(db: Database, tmp_path: Path) -> MemtuiApp:
     """The app on a test store, without the watcher, with a fixed clock."""
-    return make_app(db, watch=False, prefs_file=tmp_path / "prefs.json", clock=lambda: NOW)
+    return make_app(
+        db, watch=False, prefs_file=tmp_path / "prefs.json", clock=lambda: NOW, offer_import=False
+    )
 
 
 async def settle(app: MemtuiApp, pilot: Pilot[None]) -> None:

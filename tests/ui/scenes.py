@@ -77,7 +77,9 @@ def demo_environment() -> Iterator[DemoEnv]:
 
 def scene_app(database: Database, scene: Scene, prefs: Path) -> MemtuiApp:
     """The app as a scene shows it: no watcher, the demo's clock, the scene's theme."""
-    app = make_app(database, watch=False, prefs_file=prefs, clock=lambda: DEMO_NOW)
+    app = make_app(
+        database, watch=False, prefs_file=prefs, clock=lambda: DEMO_NOW, offer_import=False
+    )
     if scene.theme:
         app.theme = scene.theme
     return app

@@ -48,7 +48,7 @@ from memtui.ui.widgets.panes import (
 )
 
 if TYPE_CHECKING:
-    from memtui.core.records import MemoryDetail
+    from memtui.core.records import ExportPlan, MemoryDetail
     from memtui.services.provenance import Provenance
     from memtui.store.database import Database
     from memtui.ui.app import MemtuiApp
@@ -68,9 +68,30 @@ class Outcome:
     error: str | None = None
     reselect: int | None = None
     """A memory to put the cursor on once the list is read again (after an undo)."""
+    warning: str | None = None
+    then: Callable[[], None] | None = None
+    """What to do next on the event loop (open a dialog with what the job found)."""
+    reload: bool = True
+    """Whether the list must be read again (a preview changes nothing)."""
 
 
 Job = Callable[["Database"], Outcome]
+
+
+def export_outcome(plan: ExportPlan, *, written: bool) -> Outcome:
+    """What an export did, in one line, and the files it could not write with their reasons."""
+    counts: dict[str, int] = {}
+    for file in plan.files:
+        verb = file.action.value
+        if verb in ("create", "update") and written and not file.written:
+            verb = "blocked"
+        counts[verb] = counts.get(verb, 0) + 1
+    where = plan.project or "user-level files"
+    words = {"create": "created", "update": "updated", "unchanged": "unchanged"}
+    done = ", ".join(f"{counts[k]} {w}" for k, w in words.items() if counts.get(k))
+    blocked = [f"{f.path}: {f.reason}" for f in plan.files if f.reason]
+    message = f"Exported {where}: {done or 'no rules file to write'}"
+    return Outcome(0, message, warning="\n".join(blocked) or None, reload=False)
 
 
 class InboxScreen(Screen[None]):
@@ -79,13 +100,15 @@ class InboxScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "decide('confirm')", "Confirm"),
         Binding("x", "decide('reject')", "Reject"),
-        Binding("e", "edit", "Edit+confirm"),
+        Binding("e", "edit", "Edit"),
         Binding("s", "supersede", "Supersede"),
         Binding("m", "merge", "Merge"),
         Binding("t", "kind", "Kind"),
-        Binding("g", "scope", "Global/project"),
-        Binding("space", "mark", "Mark"),
+        Binding("g", "scope", "Scope"),
+        Binding("space", "mark", "Mark", key_display="␣"),
         Binding("u", "undo", "Undo"),
+        Binding("E", "export", "Export"),
+        Binding("P", "preview", "Preview"),
         Binding("slash", "filter", "Filter"),
         Binding("p", "pane('provenance')", "Provenance", show=False),
         Binding("l", "pane('lineage')", "Lineage", show=False),
@@ -103,6 +126,8 @@ class InboxScreen(Screen[None]):
         ("g", "toggle global / project scope"),
         ("space", "mark; decisions then act on every marked one"),
         ("u", "undo the last decision"),
+        ("E", "export the beliefs into this project's rules files"),
+        ("P", "preview the export as diffs (then w writes, y copies)"),
         ("/", "filter: words, kind:…, tool:…, project:…"),
         ("p l d", "show provenance, lineage or diff"),
         ("j k ↑ ↓", "move; PgUp PgDn Home End"),
@@ -145,6 +170,7 @@ class InboxScreen(Screen[None]):
         self.shown: Provenance | None = None
         self.undo_sizes: list[int] = []
         self.tab = "provenance"
+        self.last_project: str | None = None
         self.panes: dict[str, Content] = {}
         self.loaded = False
         self.jobs: queue.Queue[Job] = queue.Queue()
@@ -176,7 +202,7 @@ class InboxScreen(Screen[None]):
                 yield Static(id="tabs")
                 yield Pane(id="pane")
         yield Static(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def candidates(self) -> CandidateList:
@@ -274,6 +300,8 @@ class InboxScreen(Screen[None]):
         self.detail = None
         self.shown = None
         row = event.row
+        if row is not None and row.scope == Scope.PROJECT and row.project:
+            self.last_project = row.project
         self.query_one("#card", Static).update(card(row, None, self.now()))
         if row is None:
             self.show_panes(Content(""), Content(""), Content(""))
@@ -603,8 +631,84 @@ class InboxScreen(Screen[None]):
         if outcome.error:
             self.notify(outcome.error, title="Not done", severity="error", timeout=8)
         elif outcome.message:
-            self.notify(outcome.message, timeout=3)
-        self.load_rows(keep=outcome.reselect)
+            self.notify(outcome.message, timeout=3 if outcome.warning is None else 6)
+        if outcome.warning:
+            self.notify(outcome.warning, severity="warning", timeout=10)
+        if outcome.then is not None:
+            outcome.then()
+        if outcome.reload:
+            self.load_rows(keep=outcome.reselect)
+
+    # --- export ---------------------------------------------------------------------------------
+
+    def export_project(self) -> str | None:
+        """The project to export: the candidate's under the cursor (or the last one's, once the
+        inbox is empty), else the one memtui was started in (None: user-level files only)."""
+        row = self.candidates.current
+        if row is not None and row.scope == Scope.PROJECT and row.project:
+            return row.project
+        return self.last_project or self.memtui.home_project
+
+    def action_export(self) -> None:
+        """Write the beliefs into the project's enabled rules files now (after the decisions
+        made before, which the writer applies first)."""
+        project = self.export_project()
+        app = self.memtui
+
+        def job(db: Database) -> Outcome:
+            from memtui.services import export
+
+            plan = export.export(db, app.export_settings(), project, user_level=app.user_level)
+            return export_outcome(plan, written=True)
+
+        self.notify("Exporting…", timeout=2)
+        self.enqueue(job)
+
+    def action_preview(self) -> None:
+        """Show what exporting would write, as diffs; write or copy from there."""
+        project = self.export_project()
+        app = self.memtui
+
+        def job(db: Database) -> Outcome:
+            from memtui.services import export
+
+            plan = export.plan_export(db, app.export_settings(), project, user_level=app.user_level)
+            return Outcome(0, "", then=lambda: self.show_preview(plan, project), reload=False)
+
+        self.enqueue(job)
+
+    def show_preview(self, plan: ExportPlan, project: str | None) -> None:
+        from memtui.ui.screens.export import PreviewScreen
+
+        def chosen(answer: str | None) -> None:
+            app = self.memtui
+            if answer == "write":
+
+                def write(db: Database) -> Outcome:
+                    from memtui.services import export
+
+                    return export_outcome(export.apply_export(db, plan), written=True)
+
+                self.enqueue(write)
+            elif answer == "copy":
+
+                def copy(db: Database) -> Outcome:
+                    from memtui.services import export
+
+                    text = export.block_text(db, app.export_settings(), project)
+                    return Outcome(0, "", then=lambda: self.copy_text(text), reload=False)
+
+                self.enqueue(copy)
+
+        self.app.push_screen(PreviewScreen(plan), chosen)
+
+    def copy_text(self, text: str) -> None:
+        from memtui.ui.clipboard import copy
+
+        if not text.strip():
+            self.notify("Nothing to copy: no confirmed belief applies here.", severity="warning")
+            return
+        self.notify(copy(self.app, text), timeout=6)
 
     # --- views --------------------------------------------------------------------------------
 

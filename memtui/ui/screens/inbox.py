@@ -38,6 +38,7 @@ from memtui.core.models import Kind, Scope, Status
 from memtui.core.rows import InboxRow
 from memtui.services.review import Look, first_look
 from memtui.ui.filtering import Filter
+from memtui.ui.format import project_name
 from memtui.ui.widgets.candidates import CandidateList
 from memtui.ui.widgets.panes import (
     Pane,
@@ -86,7 +87,7 @@ def export_outcome(plan: ExportPlan, *, written: bool) -> Outcome:
         if verb in ("create", "update") and written and not file.written:
             verb = "blocked"
         counts[verb] = counts.get(verb, 0) + 1
-    where = plan.project or "user-level files"
+    where = project_name(plan.project) if plan.project else "user-level files"
     words = {"create": "created", "update": "updated", "unchanged": "unchanged"}
     done = ", ".join(f"{counts[k]} {w}" for k, w in words.items() if counts.get(k))
     blocked = [f"{f.path}: {f.reason}" for f in plan.files if f.reason]

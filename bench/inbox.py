@@ -48,11 +48,14 @@ SIZE = (130, 40)
 
 MEMTUI_APP = """
 import os, sys
+from memtui.cli.parser import build_parser
+args = build_parser().parse_args(["--db", sys.argv[1], "--no-watch"])
 from memtui.cli.app import build_app
 from memtui.core.settings import load_settings
 from memtui.ui.widgets.candidates import CandidateList
 
-app = build_app(load_settings(sys.argv[1]), watch=False)
+# What memtui.cli.main does for `memtui --db URL --no-watch`, with a headless run.
+app = build_app(load_settings(args.db), watch=not args.no_watch)
 display = app._display
 
 def frame(screen, renderable):

@@ -17,6 +17,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
+        if args.command is None:  # the app: it loads what it needs after its first frame
+            from memtui.cli.app import open_app
+            from memtui.core.settings import load_settings
+
+            return open_app(args, load_settings(getattr(args, "db", None)))
         from memtui.cli import commands
 
         return commands.run(args)

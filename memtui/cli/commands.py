@@ -29,10 +29,6 @@ def run(args: argparse.Namespace) -> int:
         return db_command(args, settings)
     if args.command == "doctor":
         return doctor(args, settings)
-    if args.command is None:
-        from memtui.cli.app import open_app  # Textual: only for the app
-
-        return open_app(args, settings)
     database = open_store(settings)
     try:
         if args.command in RULES:

@@ -90,6 +90,8 @@ class InboxScreen(Screen[None]):
         Binding("p", "pane('provenance')", "Provenance", show=False),
         Binding("l", "pane('lineage')", "Lineage", show=False),
         Binding("d", "pane('diff')", "Diff", show=False),
+        Binding("b", "beliefs", "Beliefs"),
+        Binding("h", "history", "History"),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "clear", "Clear filter/marks", show=False),
     ]
@@ -105,6 +107,8 @@ class InboxScreen(Screen[None]):
         ("u", "undo the last decision"),
         ("/", "filter: words, kind:…, tool:…, project:…"),
         ("p l d", "show provenance, lineage or diff"),
+        ("b", "the beliefs: search, browse, edit"),
+        ("h", "the history of every change"),
         ("j k ↑ ↓", "move; PgUp PgDn Home End"),
         ("escape", "clear the filter and the marks"),
         ("?", "this help"),
@@ -632,6 +636,14 @@ class InboxScreen(Screen[None]):
             labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
         self.query_one("#tabs", Static).update(Content.assemble(*labels))
         self.query_one("#pane", Pane).show(self.panes.get(self.tab, Content("")))
+
+    def action_beliefs(self) -> None:
+        """Open the beliefs browser."""
+        self.memtui.open_screen("beliefs")
+
+    def action_history(self) -> None:
+        """Open the history of every change."""
+        self.memtui.open_history()
 
     def action_help(self) -> None:
         from memtui.ui.screens.dialogs import HelpScreen

@@ -257,10 +257,11 @@ class HistoryScreen(Screen[None]):
     def show_memory(self, memory_id: int | None) -> None:
         """Show one memory's events (None: every event)."""
         text = f"#{memory_id}" if memory_id is not None else ""
-        box = self.query_one("#filter", Input)
-        if box.value != text:
-            box.value = text  # Changed reloads
         self.filter = HistoryFilter.parse(text)
+        if self.is_mounted:
+            self.query_one("#filter", Input).value = text
+        else:
+            self.call_after_refresh(self.show_memory, memory_id)
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -388,7 +388,7 @@ class BeliefsScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            detail = curate.show(self.database, memory_id)
+            detail = curate.show(self.database, memory_id, relations=False)
         except MemtuiError:
             return  # gone meanwhile: the list is being drawn again
         if worker.is_cancelled:

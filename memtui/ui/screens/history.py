@@ -505,14 +505,32 @@ def event_content(event: EventRecord) -> Content:
     else:
         rows.append(Content.styled(new or old, "bold"))
     for name in sorted(set(before) | set(after)):
-        if name == "text" or before.get(name) == after.get(name):
+        if name in HIDDEN or before.get(name) == after.get(name):
+            continue
+        if not before:
+            rows.append(Content.assemble((f"{name}: ", "$text-muted"), _value(after.get(name))))
             continue
         rows.append(
             Content.assemble(
-                (f"{name}: ", "$text-muted"), f"{before.get(name, '—')} → {after.get(name, '—')}"
+                (f"{name}: ", "$text-muted"),
+                f"{_value(before.get(name))} → {_value(after.get(name))}",
             )
         )
     return lines(*rows)
+
+
+HIDDEN = frozenset({"text", "project_id", "revision", "flags"})
+"""Fields of an event's snapshot not shown: the text has its diff, the others are internal."""
+
+
+def _value(value: object) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, str) and value.startswith("/"):
+        return project_name(value)
+    return str(value)
 
 
 def past_content(belief: PastBelief) -> Content:

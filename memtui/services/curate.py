@@ -836,13 +836,16 @@ def beliefs(
         return queries.list_memories(session, statuses=statuses, project=project, with_global=True)
 
 
-def show(db: Database, memory_id: int) -> MemoryDetail:
+def show(db: Database, memory_id: int, *, relations: bool = True) -> MemoryDetail:
     """One memory with its evidence, revisions, lineage, events, and the confirmed beliefs it
-    may duplicate or replace."""
+    may duplicate or replace (left out with `relations=False`: scoring them against every
+    belief holds the GIL for a while at 100,000 beliefs)."""
     from memtui.services.relate import related  # rapidfuzz: only when a memory is shown
 
     with db.read() as session:
         detail = queries.memory_detail(session, memory_id)
+        if not relations:
+            return detail
         row = session.get(Memory, memory_id)
         assert row is not None
         similar, may_replace = related(session, row.id, row.text, row.scope, row.project_id)

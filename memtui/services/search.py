@@ -304,6 +304,19 @@ class SearchIndex:
             )
             return array("q", (row[0] for row in cursor))
 
+    def projects(self) -> list[str]:
+        """The project roots of the indexed memories, sorted (for a filter naming a project)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT project FROM docs WHERE project IS NOT NULL ORDER BY project"
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def tools(self) -> list[str]:
+        """The tools the indexed memories' evidence came from, sorted."""
+        with self._lock:
+            return sorted(self._tool_bits)
+
     def count(self, filters: SearchFilters = BELIEFS) -> int:
         """How many memories pass the filters."""
         where, params = self._where(filters)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from memtui.core.settings import Settings
     from memtui.services.ingest import FileResult
     from memtui.services.review import Look
+    from memtui.services.search import SearchIndex
     from memtui.sources.registry import Root
     from memtui.store.database import Database
 
@@ -67,10 +68,23 @@ class Store:
             self._database = None
 
 
+def _beliefs_screen() -> Screen[None]:
+    from memtui.ui.screens.beliefs import BeliefsScreen  # loaded when first opened
+
+    return BeliefsScreen()
+
+
+def _history_screen() -> Screen[None]:
+    from memtui.ui.screens.history import HistoryScreen
+
+    return HistoryScreen()
+
+
 class MemtuiApp(App[None]):
     """Review what you told your agents; keep what should last."""
 
     TITLE = "memtui"
+    SCREENS = {"beliefs": _beliefs_screen, "history": _history_screen}  # noqa: RUF012
     BINDINGS = [Binding("q", "quit", "Quit")]  # noqa: RUF012 - Textual reads this attribute
     ENABLE_COMMAND_PALETTE = True
 
@@ -89,8 +103,15 @@ class MemtuiApp(App[None]):
         user_level: bool = True,
         offer_import: bool = True,
         home_project: str | None = None,
+        start: str = "inbox",
     ) -> None:
         super().__init__()
+        self.start = start
+        """The screen shown first: inbox, beliefs or history."""
+        self.search_index: SearchIndex | None = None
+        """The beliefs' search index, built by the beliefs screen when first opened."""
+        self.index_built: datetime | None = None
+        self.index_lock = threading.Lock()
         self.first = first
         self.settings = settings
         """The configuration, for exports and imports (read on first use when not given)."""
@@ -135,6 +156,8 @@ class MemtuiApp(App[None]):
             self.notify(f"theme not loaded: {problem}", severity="warning", timeout=8)
         if self.watching:
             self.set_watch_note("reading transcripts…")
+        if self.start != "inbox":
+            self.open_screen(self.start)
 
     def inbox_drawn(self) -> None:
         """The inbox is on screen: now start what may take a while."""
@@ -192,6 +215,32 @@ class MemtuiApp(App[None]):
 
     def on_unmount(self) -> None:
         self.stop.set()
+
+    # --- screens ------------------------------------------------------------------------------
+
+    def open_screen(self, name: str) -> Screen[object]:
+        """Show the inbox, the beliefs or the history screen. The inbox is at the bottom of the
+        stack; the others are kept once made (their state survives), put on top, or brought
+        back to the top by closing what is above them."""
+        if name == "inbox":
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            return self.screen
+        target = self.get_screen(name)
+        if target in self.screen_stack:
+            while self.screen is not target:
+                self.pop_screen()
+        else:
+            self.push_screen(target)
+        return target
+
+    def open_history(self, memory_id: int | None = None) -> None:
+        """The history screen, showing one memory's events when given one."""
+        from memtui.ui.screens.history import HistoryScreen
+
+        screen = self.open_screen("history")
+        assert isinstance(screen, HistoryScreen)
+        screen.show_memory(memory_id)
 
     # --- themes -------------------------------------------------------------------------------
 
@@ -300,6 +349,7 @@ def make_app(
     user_level: bool = True,
     offer_import: bool = True,
     home_project: str | None = None,
+    start: str = "inbox",
 ) -> MemtuiApp:
     """The app on a store: the command line, the tests and the screenshots all build it here.
 
@@ -328,4 +378,5 @@ def make_app(
         user_level=user_level,
         offer_import=offer_import,
         home_project=home_project,
+        start=start,
     )

@@ -40,6 +40,11 @@ class Scene:
     theme: str | None = None
 
 
+def typed(text: str) -> tuple[str, ...]:
+    """The keys that type `text`."""
+    return tuple("space" if c == " " else c for c in text)
+
+
 SCENES = (
     Scene("inbox"),
     Scene("provenance-repeated", ("j",)),
@@ -50,6 +55,10 @@ SCENES = (
     Scene("help", ("question_mark",)),
     Scene("inbox-paper", (), theme="memtui-paper"),
     Scene("inbox-contrast", ("slash", *"kind:rule", "enter"), theme="memtui-contrast"),
+    Scene("beliefs", ("b",)),
+    Scene("beliefs-search", ("b", "slash", *typed("tets nxt"), "enter")),
+    Scene("beliefs-revisions", ("b", "slash", *typed("tests next"), "enter", "d")),
+    Scene("history", ("h",)),
 )
 
 

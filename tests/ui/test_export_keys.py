@@ -115,7 +115,7 @@ async def test_the_rendered_beliefs_can_be_copied(
         assert "Use pnpm, not npm." in app.clipboard
         messages = [n.message for n in app._notifications]
         # This machine has no system clipboard: the terminal's escape sequence is used, and said.
-        assert any("Copied" in m for m in messages)
+        assert any("copied through the terminal" in m for m in messages)
     assert (project / "AGENTS.md").read_text(encoding="utf-8") == PERSONS_TEXT
 
 

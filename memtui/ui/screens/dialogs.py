@@ -210,6 +210,27 @@ class PickerScreen(ModalScreen[int | None]):
             self.dismiss(int(event.option.id))
 
 
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes-or-no question before a change: y goes ahead, n or Escape does not."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
+    BINDINGS = [  # noqa: RUF012
+        Binding("y", "dismiss(True)", "Yes"),
+        Binding("n,escape", "dismiss(False)", "No"),
+    ]
+
+    def __init__(self, title: str, body: Content | str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="title")
+            yield Static(self.body)
+            yield Static("y: go ahead · n or Escape: leave it as it is", classes="hint")
+
+
 class HelpScreen(ModalScreen[None]):
     """The keys of the review screen and what the list's signs mean."""
 
@@ -219,28 +240,34 @@ class HelpScreen(ModalScreen[None]):
     )
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]  # noqa: RUF012
 
-    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        keys: Sequence[tuple[str, str]],
+        *,
+        title: str = "memtui: reviewing candidates",
+        signs: bool = True,
+    ) -> None:
         super().__init__()
         self.keys = keys
+        self.title_text = title
+        self.signs = signs
 
     def compose(self) -> ComposeResult:
         rows: list[Content | str] = [Content.styled("Keys", "bold")]
         rows.extend(
             Content.assemble((f"{key:>12}  ", "bold $accent"), text) for key, text in self.keys
         )
-        rows.extend(["", Content.styled("Signs in the ⚑ column", "bold")])
-        rows.extend(
-            Content.assemble((f"{sign:>12}  ", "bold $warning"), text) for sign, text in FLAG_SIGNS
-        )
-        rows.extend(
-            [
-                "",
-                "Every key is also in the command palette (ctrl+p), with the themes.",
-                "Decisions act on the marked candidates when some are marked (space).",
-            ]
-        )
+        if self.signs:
+            rows.extend(["", Content.styled("Signs in the ⚑ column", "bold")])
+            rows.extend(
+                Content.assemble((f"{sign:>12}  ", "bold $warning"), text)
+                for sign, text in FLAG_SIGNS
+            )
+        rows.extend(["", "Every key is also in the command palette (ctrl+p), with the themes."])
+        if self.signs:
+            rows.append("Decisions act on the marked candidates when some are marked (space).")
         with Vertical():
-            yield Label("memtui: reviewing candidates", classes="title")
+            yield Label(self.title_text, classes="title")
             with VerticalScroll():
                 yield Static(
                     Content("\n").join(Content(r) if isinstance(r, str) else r for r in rows)

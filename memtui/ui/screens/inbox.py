@@ -109,11 +109,13 @@ class InboxScreen(Screen[None]):
         Binding("space", "mark", "Mark", key_display="␣"),
         Binding("u", "undo", "Undo"),
         Binding("E", "export", "Export"),
-        Binding("P", "preview", "Preview"),
+        Binding("P", "preview", "Preview export", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("p", "pane('provenance')", "Provenance", show=False),
         Binding("l", "pane('lineage')", "Lineage", show=False),
         Binding("d", "pane('diff')", "Diff", show=False),
+        Binding("b", "beliefs", "Beliefs", show=False),
+        Binding("h", "history", "History", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "clear", "Clear filter/marks", show=False),
     ]
@@ -131,6 +133,8 @@ class InboxScreen(Screen[None]):
         ("P", "preview the export as diffs (then w writes, y copies)"),
         ("/", "filter: words, kind:…, tool:…, project:…"),
         ("p l d", "show provenance, lineage or diff"),
+        ("b", "the beliefs: search, browse, edit"),
+        ("h", "the history of every change"),
         ("j k ↑ ↓", "move; PgUp PgDn Home End"),
         ("escape", "clear the filter and the marks"),
         ("?", "this help"),
@@ -695,21 +699,19 @@ class InboxScreen(Screen[None]):
 
                 def copy(db: Database) -> Outcome:
                     from memtui.services import export
+                    from memtui.ui.clipboard import copy_text
 
                     text = export.block_text(db, app.export_settings(), project)
-                    return Outcome(0, "", then=lambda: self.copy_text(text), reload=False)
+                    if not text.strip():
+                        return Outcome(
+                            0, "", warning="Nothing to copy: no confirmed belief applies here."
+                        )
+                    said = copy_text(self.app, text)  # in this worker: pyperclip runs a program
+                    return Outcome(0, f"Beliefs {said}.", reload=False)
 
                 self.enqueue(copy)
 
         self.app.push_screen(PreviewScreen(plan), chosen)
-
-    def copy_text(self, text: str) -> None:
-        from memtui.ui.clipboard import copy
-
-        if not text.strip():
-            self.notify("Nothing to copy: no confirmed belief applies here.", severity="warning")
-            return
-        self.notify(copy(self.app, text), timeout=6)
 
     # --- views --------------------------------------------------------------------------------
 
@@ -737,6 +739,14 @@ class InboxScreen(Screen[None]):
             labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
         self.query_one("#tabs", Static).update(Content.assemble(*labels))
         self.query_one("#pane", Pane).show(self.panes.get(self.tab, Content("")))
+
+    def action_beliefs(self) -> None:
+        """Open the beliefs browser."""
+        self.memtui.open_screen("beliefs")
+
+    def action_history(self) -> None:
+        """Open the history of every change."""
+        self.memtui.open_history()
 
     def action_help(self) -> None:
         from memtui.ui.screens.dialogs import HelpScreen

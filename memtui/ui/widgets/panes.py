@@ -218,6 +218,31 @@ def lineage_content(detail: MemoryDetail | None) -> Content:
     return lines(*rows)
 
 
+def belief_lineage_content(detail: MemoryDetail) -> Content:
+    """A belief's supersession chain, what it nearly repeats, and its events, newest first."""
+    memory = detail.memory
+    rows: list[Content | str] = []
+    if detail.lineage:
+        rows.append(Content.styled("Supersession chain, oldest first:", "bold"))
+        for link in detail.lineage:
+            here = "▶ " if link.id == memory.id else "  "
+            rows.append(
+                Content.assemble(
+                    here, (f"#{link.id} {link.status.value:<10} ", "$text-muted"), link.text
+                )
+            )
+        rows.append("")
+    else:
+        rows.extend(["It replaces nothing and nothing replaced it.", ""])
+    if detail.similar:
+        rows.append(Content.styled("Nearly repeats:", "bold"))
+        rows.extend(_related("≈", detail.similar))
+        rows.append("")
+    rows.append(Content.styled("Events (h: its history):", "bold"))
+    rows.extend(_event(event) for event in detail.events)
+    return lines(*rows)
+
+
 def _event(event: EventRecord) -> Content:
     return Content.assemble(
         (f"{when(event.created_at)}  ", "$text-muted"),

@@ -1,0 +1,224 @@
+"""The beliefs screen with 100,000 beliefs: keystroke to results drawn, the longest stall of
+the event loop while typing, the start of the app opened on the beliefs screen, and its
+resident memory with the index built.
+
+    python -m bench beliefs            # 100,000 memories, 3 typing rounds, 5 starts of each app
+    python -m bench beliefs --quick    # 10,000 memories, 1 round, 3 starts
+
+Targets (issue 6): per keystroke median at most 10 ms; event loop never blocked more than
+10 ms while typing; start at most 1.5x a bare Textual app (same run); RSS at most 250 MB.
+
+"Keystroke to drawn" goes through the screen's own path: a key event posted to the app (the
+search box has the focus), the box's Changed message, the search worker (SearchIndex.query
+with `stale=`), and the frame that shows the hits of that very text. The stall is the longest
+gap between the ticks of a 1 ms asyncio task running on the app's own loop while typing.
+"Start" is wall time of a fresh process from spawn to its first frame showing beliefs (the
+index is built before the list can be drawn); the RSS is that process's, read at that frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual import events
+
+from bench.inbox import BARE_APP, describe, start_time, workers_done
+from bench.search import SESSIONS
+from bench.seed import seed_store
+from memtui.store import Database
+from memtui.ui.app import make_app
+from memtui.ui.screens.beliefs import BeliefsScreen
+from memtui.ui.widgets.beliefs import BeliefList
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SIZE = (130, 40)
+
+BELIEFS_APP = """
+import os, sys
+from memtui.store import Database
+from memtui.ui.app import make_app
+
+url = sys.argv[1]
+app = make_app(url=url, opener=lambda: Database(url), watch=False, start="beliefs")
+display = app._display
+
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+def frame(screen, renderable):
+    # The first frame produced with the beliefs list filled: the beliefs screen is drawn.
+    result = display(screen, renderable)
+    from memtui.ui.widgets.beliefs import BeliefList
+    if renderable is not None and app.screen.query(BeliefList) and app.screen.query_one(
+        BeliefList
+    ).ids:
+        os.write(1, f"drawn {rss():.1f}\\n".encode())  # Textual holds back what an app prints
+        app._display = display
+        app.exit()
+    return result
+
+app._display = frame
+app.run(headless=True, size=(130, 40))
+"""
+
+
+def beliefs_start(url: str) -> tuple[float, float]:
+    """Seconds from spawn to the first drawn beliefs list, and the RSS (MB) then."""
+    env = {**os.environ, "MEMTUI_PREFS": os.devnull}
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", BELIEFS_APP, url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("drawn"):
+            elapsed = time.perf_counter() - began
+            rss = float(line.split()[1])
+            break
+    else:
+        raise RuntimeError(f"the app never drew its beliefs (exit {process.wait()})")
+    process.wait()
+    return elapsed, rss
+
+
+async def typing(url: str, rounds: int) -> tuple[list[float], float]:
+    """Milliseconds from each key to the frame with its text's hits; the longest loop stall."""
+    database = Database(url)
+    app = make_app(database, watch=False, prefs_file=Path(os.devnull), start="beliefs")
+    latencies: list[float] = []
+    worst = 0.0
+    async with app.run_test(size=SIZE) as pilot:
+        while not (isinstance(app.screen, BeliefsScreen) and app.screen.shown_text is not None):
+            await pilot.pause(0.05)
+        screen = app.screen
+        await workers_done(app)
+        await pilot.press("slash")
+        drawn = asyncio.Event()
+        display = app._display
+
+        def frame(target, renderable):  # type: ignore[no-untyped-def]
+            drawn.set()
+            return display(target, renderable)
+
+        app._display = frame  # type: ignore[method-assign]
+        typing_now = True
+
+        async def ticks() -> None:
+            nonlocal worst
+            last = time.perf_counter()
+            while typing_now:
+                await asyncio.sleep(0.001)
+                now = time.perf_counter()
+                worst = max(worst, now - last)
+                last = now
+
+        ticker = asyncio.create_task(ticks())
+        driver = app._driver
+        assert driver is not None
+        box = screen.query_one("#search")
+        for _ in range(rounds):
+            for query in SESSIONS:
+                for n, char in enumerate(query):
+                    key = "space" if char == " " else char
+                    event = events.Key(key, char)
+                    event.set_sender(app)
+                    drawn.clear()
+                    began = time.perf_counter()
+                    driver.send_message(event)
+                    wanted = query[: n + 1]
+                    while True:
+                        await drawn.wait()
+                        if (
+                            screen.shown_text is not None
+                            and wanted.startswith(screen.shown_text.rstrip())
+                            and len(screen.shown_text.rstrip()) == len(wanted.rstrip())
+                        ):
+                            break
+                        drawn.clear()
+                    latencies.append((time.perf_counter() - began) * 1000)
+                    await asyncio.sleep(0.03)  # a fast typist: ~30 keys a second
+                box.value = ""  # type: ignore[attr-defined]
+                await workers_done(app)
+                await pilot.pause()
+        typing_now = False
+        await ticker
+        app._display = display  # type: ignore[method-assign]
+        assert screen.query_one(BeliefList).ids
+        await workers_done(app)
+    database.close()
+    return latencies, worst * 1000
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench beliefs")
+    parser.add_argument("--quick", action="store_true", help="10,000 memories, fewer runs")
+    args = parser.parse_args(list(argv))
+    size = 10_000 if args.quick else 100_000
+    rounds, starts = (1, 3) if args.quick else (3, 5)
+
+    with tempfile.TemporaryDirectory(prefix="memtui-bench-beliefs-") as folder:
+        url = f"sqlite:///{Path(folder) / 'beliefs.db'}"
+        seed_store(url, size, pending_share=0.0)
+        print(f"store: {size:,} memories, none pending   load {os.getloadavg()[0]:.2f}")
+
+        bare: list[float] = []
+        ours: list[float] = []
+        rss: list[float] = []
+        for _ in range(starts):
+            bare.append(start_time(BARE_APP))
+            elapsed, resident = beliefs_start(url)
+            ours.append(elapsed)
+            rss.append(resident)
+        ratio = statistics.median(ours) / statistics.median(bare)
+        print(f"\nstart to first drawn screen, {starts} runs each:")
+        print(f"  bare Textual app   {describe([b * 1000 for b in bare])}  (ms)")
+        print(f"  memtui beliefs     {describe([o * 1000 for o in ours])}  (ms)")
+        print(f"  ratio of medians   {ratio:.2f}x   (target at most 1.5x)")
+        print(f"  RSS at that frame  median {statistics.median(rss):.0f} MB  (target <= 250)")
+
+        latencies, stall = asyncio.run(typing(url, rounds))
+        ordered = sorted(latencies)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        print(f"\nkeystroke to its hits drawn (ms), {len(latencies)} keys:")
+        print(f"  {describe(latencies)}   (target median <= 10)")
+        print(f"longest event-loop stall while typing: {stall:.1f} ms   (target <= 10)")
+
+    median_key = statistics.median(latencies)
+    met = median_key <= 10 and stall <= 10 and ratio <= 1.5 and statistics.median(rss) <= 250
+    RESULTS.mkdir(exist_ok=True)
+    name = "beliefs-quick.json" if args.quick else "beliefs.json"
+    (RESULTS / name).write_text(
+        json.dumps(
+            {
+                "memories": size,
+                "key_ms": latencies,
+                "key_median_ms": median_key,
+                "key_p95_ms": p95,
+                "loop_stall_ms": stall,
+                "start_bare_s": bare,
+                "start_beliefs_s": ours,
+                "start_ratio": ratio,
+                "rss_mb": rss,
+            },
+            indent=2,
+        )
+    )
+    print("\nall targets met" if met else "\nTARGET MISSED")
+    return 0 if met else 1

@@ -1,0 +1,282 @@
+"""The beliefs and history screens driven by their keys, checked against the store."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pyperclip
+import pytest
+from textual.widgets import Input
+
+from memtui.core.models import Kind, Scope, Status
+from memtui.services import curate, search
+from memtui.store import Database
+from memtui.ui.app import MemtuiApp
+from memtui.ui.clipboard import TERMINAL
+from memtui.ui.screens.beliefs import BeliefsScreen
+from memtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
+from memtui.ui.screens.history import HistoryList, HistoryScreen
+from memtui.ui.widgets.beliefs import BeliefList
+from tests.ui.conftest import Seeded, app_on, settle, status_of
+
+
+def beliefs_screen(app: MemtuiApp) -> BeliefsScreen:
+    screen = app.screen
+    assert isinstance(screen, BeliefsScreen)
+    return screen
+
+
+def listed(app: MemtuiApp) -> list[int]:
+    return list(beliefs_screen(app).query_one(BeliefList).ids)
+
+
+def memory(db: Database, memory_id: int) -> curate.MemoryRecord:  # type: ignore[name-defined]
+    return curate.show(db, memory_id).memory
+
+
+@pytest.fixture
+def beliefs(db: Database, seeded: Seeded) -> list[int]:
+    """The seeded belief and two confirmed candidates: three beliefs, newest first."""
+    first, _, third = seeded.candidates
+    curate.confirm(db, third)
+    curate.confirm(db, first)
+    return [first, third, seeded.belief]
+
+
+async def open_beliefs(app: MemtuiApp, pilot: object) -> None:
+    await settle(app, pilot)  # type: ignore[arg-type]
+    await pilot.press("b")  # type: ignore[attr-defined]
+    await settle(app, pilot)  # type: ignore[arg-type]
+
+
+async def test_b_lists_the_beliefs_newest_first_and_i_goes_back(
+    db: Database, beliefs: list[int], tmp_path: Path
+) -> None:
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        assert listed(app) == beliefs
+        assert "3 beliefs" in str(app.screen.query_one("#status").render())
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, BeliefsScreen)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert listed(app) == beliefs  # the same screen, its index kept
+
+
+async def test_typing_with_a_typo_finds_the_belief_and_marks_its_letters(
+    db: Database, beliefs: list[int], tmp_path: Path
+) -> None:
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        await pilot.press("slash", *"migratoins")
+        await settle(app, pilot)
+        screen = beliefs_screen(app)
+        assert listed(app)[0] == beliefs[1]  # "Never run migrations against prod."
+        assert screen.shown_text == "migratoins"
+        marks = screen.query_one(BeliefList).positions[beliefs[1]]
+        text = "Never run migrations against prod."
+        assert {text[i] for i in marks} <= set("migrations")
+        assert len(marks) >= 8
+
+
+async def test_filters_narrow_the_listing(db: Database, beliefs: list[int], tmp_path: Path) -> None:
+    curate.deprecate(db, beliefs[0])
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        assert beliefs[0] not in listed(app)
+        await pilot.press("slash", *"status:deprecated")
+        await settle(app, pilot)
+        assert listed(app) == [beliefs[0]]
+        box = app.screen.query_one("#search", Input)
+        box.value = "kind:nonsense"
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#status").render())
+        assert "kind:nonsense is not one of" in status
+        assert len(listed(app)) == 2  # the bad term is left out, the rest still applies
+
+
+async def test_a_superseded_search_is_dropped(
+    db: Database, beliefs: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first search is held until a newer one is drawn; released, it must not draw."""
+    release = threading.Event()
+    entered = threading.Event()
+    original = search.SearchIndex.query
+
+    def held(self: search.SearchIndex, text: str, *args: object, **kwargs: object) -> object:
+        if text.startswith("never"):
+            entered.set()
+            assert release.wait(10)
+            # The screen's exclusive worker was cancelled meanwhile: `stale` says so.
+            stale = kwargs.get("stale")
+            assert callable(stale)
+            assert stale()
+        return original(self, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search.SearchIndex, "query", held)
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        box = app.screen.query_one("#search", Input)
+        box.value = "never"
+        await pilot.pause()
+        assert entered.wait(10)
+        box.value = "pnpm"
+        while beliefs_screen(app).shown_text != "pnpm":
+            await pilot.pause(0.01)
+        drawn = listed(app)
+        assert drawn[0] == beliefs[0]
+        assert beliefs[1] not in drawn
+        release.set()
+        await settle(app, pilot)
+        assert beliefs_screen(app).shown_text == "pnpm"
+        assert listed(app) == drawn  # "never run migrations" was never drawn
+
+
+async def test_edit_kind_scope_lock_and_deprecate_write_the_store(
+    db: Database, beliefs: list[int], tmp_path: Path
+) -> None:
+    app = app_on(db, tmp_path)
+    target = beliefs[0]
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        assert beliefs_screen(app).query_one(BeliefList).current_id == target
+        await pilot.press("e")
+        await settle(app, pilot)
+        app.screen.query_one(Input).value = "Use pnpm, never npm, in this repo."
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert memory(db, target).text == "Use pnpm, never npm, in this repo."
+        await pilot.press("t", "4")
+        await settle(app, pilot)
+        assert memory(db, target).kind == Kind.FACT
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert memory(db, target).scope == Scope.GLOBAL
+        await pilot.press("L")
+        await settle(app, pilot)
+        assert memory(db, target).locked
+        assert beliefs_screen(app).query_one(BeliefList).current.locked  # type: ignore[union-attr]
+        await pilot.press("D")  # a locked belief is not deprecated: said, nothing lost
+        await settle(app, pilot)
+        assert status_of(db, target) == Status.CONFIRMED
+        await pilot.press("L")
+        await settle(app, pilot)
+        assert not memory(db, target).locked
+        await pilot.press("D")
+        await settle(app, pilot)
+        assert status_of(db, target) == Status.DEPRECATED
+        assert target not in listed(app)  # the index followed
+
+
+async def test_supersede_picks_the_belief_replaced(
+    db: Database, beliefs: list[int], tmp_path: Path
+) -> None:
+    app = app_on(db, tmp_path)
+    new, old = beliefs[0], beliefs[2]  # "Use pnpm, not npm" replaces "Use npm for installs."
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press(*"npm for installs")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert status_of(db, old) == Status.SUPERSEDED
+        assert memory(db, new).supersedes == (old,)
+        assert old not in listed(app)
+
+
+async def test_copy_falls_back_to_the_terminal(
+    db: Database, beliefs: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_clipboard(text: str) -> None:
+        raise pyperclip.PyperclipException("no clipboard mechanism")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.clipboard == "Use pnpm, not npm, in this repo."
+        assert any(n.message == TERMINAL for n in app._notifications)
+
+
+async def test_copy_uses_the_system_clipboard_when_there_is_one(
+    db: Database, beliefs: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert copied == ["Use pnpm, not npm, in this repo."]
+        assert app.clipboard == ""
+
+
+async def test_history_reverts_the_selected_change_after_asking(
+    db: Database, beliefs: list[int], tmp_path: Path
+) -> None:
+    target = beliefs[0]
+    curate.edit(db, target, text="Use pnpm everywhere.")
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        await pilot.press("h")  # the history of the belief under the cursor
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        events = app.screen.query_one(HistoryList).events
+        assert events
+        assert {e.memory_id for e in events} == {target}
+        assert events[0].action.value == "edited"
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert memory(db, target).text == "Use pnpm everywhere."
+        await pilot.press("r", "y")
+        await settle(app, pilot)
+        assert memory(db, target).text == "Use pnpm, not npm, in this repo."
+        assert app.screen.query_one(HistoryList).events[0].command == "revert"
+        await pilot.press("escape", "escape")  # clear the filter, then back to the beliefs
+        await settle(app, pilot)
+        assert isinstance(app.screen, BeliefsScreen)
+        await settle(app, pilot)
+        shown = beliefs_screen(app).query_one(BeliefList).current
+        assert shown is not None
+        assert shown.text == "Use pnpm, not npm, in this repo."
+
+
+async def test_as_of_lists_what_was_believed_then(
+    db: Database, beliefs: list[int], tmp_path: Path
+) -> None:
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        await pilot.press("a", *"2000-01-01", "enter")
+        await settle(app, pilot)
+        history = app.screen.query_one(HistoryList)
+        assert history.past == []
+        assert "as of 2000-01-01" in str(app.screen.query_one("#status").render())
+        await pilot.press("a")
+        app.screen.query_one("#as-of", Input).value = "2999-01-01"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert history.past is not None
+        assert sorted(b.id for b in history.past) == sorted(beliefs)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert history.past is None
+        assert history.events

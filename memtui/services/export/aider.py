@@ -128,10 +128,9 @@ def remove(text: str, *, name: str = "file") -> str:
         ending = text[region.start : region.end][-2:]
         newline = "\r\n" if ending == "\r\n" else "\n" if ending.endswith("\n") else ""
         return before + region.original + newline + after
-    if region.attributes.get("eol") == "added" and not after:
-        for newline in ("\r\n", "\n"):
-            if before.endswith(newline):
-                return before[: -len(newline)]
+    added = {"lf": "\n", "crlf": "\r\n"}.get(region.attributes.get("eol", ""))
+    if added is not None and before.endswith(added):
+        before = before[: -len(added)]
     return before + after
 
 
@@ -278,8 +277,11 @@ def read_entries(text: str, *, name: str = "file") -> tuple[str, ...]:
 
 
 def _region(body: list[str], newline: str, *, eol_added: bool = False) -> str:
+    """The region's lines; `eol_added`: memtui ended the line before it (removal takes that
+    line ending back)."""
     digest = blocks.body_hash("\n".join(body))[:12]
-    extra = " eol=added" if eol_added else ""
+    ending = "crlf" if newline == "\r\n" else "lf"
+    extra = f" eol={ending}" if eol_added else ""
     lines = [f"# memtui:begin v={VERSION} sha256={digest}{extra}", *body, "# memtui:end"]
     return newline.join(lines) + newline
 

@@ -31,9 +31,7 @@ AFTER = (*BEFORE, "exported")
 
 
 def _action(values: tuple[str, ...]) -> sa.Enum:
-    return sa.Enum(
-        *values, name="action", native_enum=False, create_constraint=True, length=16
-    )
+    return sa.Enum(*values, name="action", native_enum=False, create_constraint=True, length=16)
 
 
 def upgrade() -> None:

@@ -390,8 +390,11 @@ def _plan_project(
         names = gemini_file_names(root, env)
         if "AGENTS.md" in names and names[0] != "AGENTS.md":
             skips["gemini"] = "Gemini CLI reads memtui's block in AGENTS.md (context.fileName)"
-    elif claude is None and "claude" in chosen:
-        notes.append(f"claude: {claude_why}; if it is 2.1.277 or newer it reads AGENTS.md too")
+        if claude is None and "claude" in chosen:
+            notes.append(
+                f"claude: {claude_why}; from 2.1.277 on it also reads AGENTS.md, and would "
+                "see these memories 2 times"
+            )
     for target, why in skips.items():
         if target in chosen:
             notes.append(f"{target}: skipped, {why}")

@@ -187,7 +187,7 @@ def test_aider_gets_agents_md_in_its_read_list_and_revert_puts_the_config_back(
     config.write_bytes(config.read_bytes() + b"auto-commits: false\r\n")
     results, problems = service.revert(db, service.plan_export(db, settings, project, ["aider"]))
     assert problems == []
-    assert {Path(r.path).name: r.action for r in results}[".aider.conf.yml"] == "block-restored"
+    assert {r.path: r.action for r in results}[str(config)] == "block-restored"
     assert config.read_bytes() == original + b"auto-commits: false\r\n"
     assert not (project / "AGENTS.md").exists()
     assert not home_config.exists()

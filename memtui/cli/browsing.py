@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from memtui.cli import render
 from memtui.cli.output import emit_json, stream_json_list
 from memtui.core.errors import InvalidInputError
-from memtui.core.models import Kind, Status, parse_kind, parse_status
+from memtui.core.models import Action, Kind, Status, parse_kind, parse_status
 from memtui.core.records import EventRecord, PastBelief, SearchHit
 from memtui.services import history as history_service
 from memtui.store import Database
@@ -141,6 +141,8 @@ def _event_text(event: EventRecord) -> str:
     """What the memory read after the event, and what changed."""
     before, after = event.before or {}, event.after or {}
     text = str(after.get("text") or before.get("text") or "")
+    if event.action == Action.EXPORTED:
+        return f"{text}  [written to {after.get('file', '?')}]"
     if before and after and before.get("text") != after.get("text"):
         return f"{before.get('text')} → {text}"
     changes = [

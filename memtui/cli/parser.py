@@ -172,7 +172,7 @@ def build_parser() -> Parser:
 
 def add_rules_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     """`export` and `import`: the agents' rules files."""
-    targets = "claude, cursor, cline, agents, gemini, copilot, windsurf, continue, roo"
+    targets = "claude, cursor, cline, agents, aider, gemini, copilot, windsurf, continue, roo"
     export = command("export", "write the confirmed beliefs into the agents' rules files")
     export.add_argument(
         "--to", metavar="LIST", help=f"comma-separated targets: {targets} (default: the "

@@ -40,6 +40,8 @@ def file_line(file: ExportFile, *, planned: bool) -> str:
     verb = file.action.value if planned else VERBS[file.action]
     if file.action == FileAction.BLOCKED:
         return f"{verb:<9} {file.path}: {file.reason}"
+    if file.skipped is not None and file.action == FileAction.UNCHANGED:
+        return f"{'skipped':<9} {file.path}  ({', '.join(file.targets)}: {file.skipped})"
     count = len(file.memory_ids)
     return f"{verb:<9} {file.path}  ({', '.join(file.targets)}; {count} belief(s))"
 
@@ -48,6 +50,8 @@ def print_plan(plan: ExportPlan, *, planned: bool, diffs: bool) -> None:
     """A plan (or an applied one) for people."""
     for file in plan.files:
         print(file_line(file, planned=planned))
+        if file.skipped is not None and file.action != FileAction.UNCHANGED:
+            print(f"          skipped: {file.skipped}; memtui's earlier memories come out")
         for warning in file.warnings:
             print(f"          warning: {warning}")
         if file.drift and file.edited_lines and file.action == FileAction.BLOCKED:

@@ -50,6 +50,8 @@ class Action(StrEnum):
     LOCKED = "locked"
     UNLOCKED = "unlocked"
     UNDONE = "undone"
+    EXPORTED = "exported"
+    """Written into a rules file by an export (the event's `after` names the file)."""
 
 
 MANUAL_TOOL = "manual"

@@ -303,10 +303,14 @@ class ExportFile:
     """SHA-256 of the file's bytes when planned; None when it did not exist."""
     written: bool = False
     """Set in an applied plan: the file was written."""
+    skipped: str | None = None
+    """Why this file's targets get no memories here (their tool reads them elsewhere); the
+    file then holds none, and an earlier export's memories are taken out of it."""
 
     def to_json(self) -> JSONDict:
         """JSON form, for `memtui export --json`."""
         return {
+            "skipped": self.skipped,
             "targets": list(self.targets),
             "level": self.level,
             "path": self.path,

@@ -30,6 +30,9 @@ class ExportSettings:
     set (then the exported project's targets are used)."""
     provenance: bool = False
     """`provenance = true`: a comment after each bullet names its memory and sources."""
+    cline_agents_md: bool = True
+    """`cline_agents_md = false`: Cline's AGENTS.md toggle is off (it lives in VS Code's state,
+    which memtui cannot read), so Cline gets its own file even beside memtui's AGENTS.md block."""
 
     def targets_for(self, project: Path) -> tuple[str, ...] | None:
         """The targets configured for a project root, None when it has no entry."""
@@ -126,7 +129,8 @@ def _names(value: object, where: str) -> tuple[str, ...]:
 
 
 def _export(section: object, config_path: Path) -> ExportSettings:
-    """`[export]` with `provenance`, `user_targets` and `[[export.projects]]` tables."""
+    """`[export]` with `provenance`, `user_targets`, `cline_agents_md` and
+    `[[export.projects]]` tables."""
     if section is None:
         return ExportSettings()
     if not isinstance(section, dict):
@@ -134,6 +138,9 @@ def _export(section: object, config_path: Path) -> ExportSettings:
     provenance = section.get("provenance", False)
     if not isinstance(provenance, bool):
         raise ConfigError(f"{config_path}: export.provenance must be true or false")
+    cline = section.get("cline_agents_md", True)
+    if not isinstance(cline, bool):
+        raise ConfigError(f"{config_path}: export.cline_agents_md must be true or false")
     user = section.get("user_targets")
     user_targets = None if user is None else _names(user, f"{config_path}: export.user_targets")
     projects: list[tuple[Path, tuple[str, ...]]] = []
@@ -148,7 +155,7 @@ def _export(section: object, config_path: Path) -> ExportSettings:
             )
         where = f"{config_path}: targets of project {path}"
         projects.append((Path(path).expanduser().resolve(), _names(entry["targets"], where)))
-    return ExportSettings(tuple(projects), user_targets, provenance)
+    return ExportSettings(tuple(projects), user_targets, provenance, cline)
 
 
 def _extra_roots(section: object, config_path: Path) -> tuple[tuple[Path, str | None], ...]:

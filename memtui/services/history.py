@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from memtui.core.errors import InvalidInputError, InvalidStateError, NotFoundError
-from memtui.core.models import Kind, Scope, Status
+from memtui.core.models import Action, Kind, Scope, Status
 from memtui.core.records import EventRecord, OperationReverted, PastBelief
 from memtui.services.curate import USER, Tx, changed_fields, revert_operation
 from memtui.store.database import Database
@@ -148,6 +148,14 @@ def revert(
 def _check_revertible(session: Session, target: Operation, name: str) -> None:
     """Refuse a revert that would undo an undo, repeat one, or overwrite a later change."""
     what = f"{name} ({target.command})"
+    exported = session.scalar(
+        select(Event.id).where(Event.operation_id == target.id, Event.action == Action.EXPORTED)
+    )
+    if exported is not None:
+        raise InvalidStateError(
+            f"cannot revert {what}: an export changed rules files, not memories; "
+            "`memtui export --revert` puts the files back"
+        )
     if target.undoes_id is not None:
         raise InvalidStateError(
             f"cannot revert {what}: it undid operation #{target.undoes_id}; "

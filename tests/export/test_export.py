@@ -54,7 +54,6 @@ def test_every_target_writes_where_its_tool_reads(
     assert {
         project / ".claude/rules/memtui.md",
         project / ".cursor/rules/memtui.mdc",
-        project / ".clinerules/memtui.md",
         project / "AGENTS.md",
         project / "GEMINI.md",
         project / ".github/instructions/memtui.instructions.md",
@@ -83,6 +82,10 @@ def test_every_target_writes_where_its_tool_reads(
     assert "Answer in English" in (home / ".codex/AGENTS.md").read_text()
     assert not (project / "CLAUDE.md").exists()  # never created: it would hide AGENTS.md
     assert any("no user-level rules file" in n for n in plan.notes)  # Cursor
+    # Cline reads memtui's AGENTS.md block: its own file would be a second copy.
+    [cline] = [f for f in plan.files if f.path == str(project / ".clinerules/memtui.md")]
+    assert cline.skipped is not None
+    assert "AGENTS.md" in cline.skipped
 
     again = service.export(db, settings, project, ["claude", "agents"])
     assert {f.action for f in again.files} == {FileAction.UNCHANGED}

@@ -133,3 +133,36 @@ def test_statuses_outside_the_model_are_refused_by_the_schema(db: Database) -> N
             )
         )
     assert curate.status_counts(db)[Status.PENDING] == 0
+
+
+def test_exported_events_fit_the_schema_and_go_when_it_steps_back(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'exported.db'}"
+    upgrade(url)
+    memory_id = seed(url)
+    engine = make_engine(url)
+    insert = text(
+        "INSERT INTO events (operation_id, memory_id, action, created_at) "
+        "SELECT operation_id, memory_id, 'exported', created_at FROM events LIMIT 1"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert)
+    finally:
+        engine.dispose()
+    downgrade(url, "0005")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            actions = connection.execute(text("SELECT action FROM events")).scalars().all()
+        assert "exported" not in actions
+        assert actions  # the other events stay
+        with pytest.raises(Exception, match="CHECK constraint"), engine.begin() as connection:
+            connection.execute(insert)
+    finally:
+        engine.dispose()
+    upgrade(url)
+    database = Database(url)
+    try:
+        assert curate.show(database, memory_id).memory.text == "Use pnpm, never npm"
+    finally:
+        database.close()

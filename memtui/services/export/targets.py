@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +22,7 @@ TARGETS = (
     "cursor",
     "cline",
     "agents",
+    "aider",
     "gemini",
     "copilot",
     "windsurf",
@@ -33,7 +36,7 @@ TRANSCRIPT_TARGETS = {
     "codex": "agents",
     "cline": "cline",
     "gemini": "gemini",
-    "aider": "agents",
+    "aider": "aider",
     "cursor": "cursor",
     "opencode": "agents",
 }
@@ -47,6 +50,8 @@ class Mode(StrEnum):
     """memtui's own file in a folder the tool loads whole."""
     BLOCK = "block"
     """A managed block at the end of a file the person owns."""
+    CONFIG = "config"
+    """An entry in a YAML config's list, between `# memtui:` comment lines (Aider's `read:`)."""
 
 
 class Level(StrEnum):
@@ -87,6 +92,9 @@ class Location:
     budget: Budget | None = None
     notes: tuple[str, ...] = field(default=())
     """Things the person should know about this file (shadowing, duplicates)."""
+    entry: str = ""
+    """For a config location: the file its list must name (relative to the config's folder,
+    or absolute)."""
 
 
 BUDGETS = {
@@ -142,6 +150,12 @@ def documents_dir(env: Mapping[str, str]) -> Path:
 
 def gemini_file_name(root: Path | None, env: Mapping[str, str]) -> str:
     """The first `context.fileName` of Gemini CLI's settings (project first), GEMINI.md else."""
+    name = gemini_file_names(root, env)[0]
+    return name if "/" not in name else "GEMINI.md"
+
+
+def gemini_file_names(root: Path | None, env: Mapping[str, str]) -> tuple[str, ...]:
+    """Every `context.fileName` Gemini CLI loads (the project's settings first)."""
     candidates = [_home(env, "GEMINI_CLI_HOME", ".gemini") / "settings.json"]
     if env.get("GEMINI_CLI_HOME"):
         candidates[0] = Path(env["GEMINI_CLI_HOME"]).expanduser() / ".gemini" / "settings.json"
@@ -153,12 +167,151 @@ def gemini_file_name(root: Path | None, env: Mapping[str, str]) -> str:
         except (OSError, ValueError):
             continue
         context = data.get("context") if isinstance(data, dict) else None
-        name = context.get("fileName") if isinstance(context, dict) else None
-        if isinstance(name, list):
-            name = name[0] if name else None
-        if isinstance(name, str) and name.strip() and "/" not in name:
-            return name.strip()
-    return "GEMINI.md"
+        names = context.get("fileName") if isinstance(context, dict) else None
+        if isinstance(names, str):
+            names = [names]
+        if isinstance(names, list):
+            found = tuple(n.strip() for n in names if isinstance(n, str) and n.strip())
+            if found:
+                return found
+    return ("GEMINI.md",)
+
+
+CLAUDE_READS_AGENTS_MD = (2, 1, 277)
+"""The Claude Code release that reads AGENTS.md where no CLAUDE.md is (rules-files.md §3.1)."""
+
+_VERSIONS: dict[tuple[str, int], tuple[int, ...] | None] = {}
+
+
+def claude_version(env: Mapping[str, str], *, timeout: float = 3.0) -> tuple[int, ...] | None:
+    """Claude Code's version from `claude --version`, None without the command or an answer.
+
+    Asked once per installed binary (its path and modification time), with a short timeout.
+    """
+    executable = shutil.which("claude", path=env.get("PATH"))
+    if executable is None:
+        return None
+    try:
+        key = (executable, Path(executable).stat().st_mtime_ns)
+    except OSError:
+        return None
+    if key in _VERSIONS:
+        return _VERSIONS[key]
+    version: tuple[int, ...] | None = None
+    try:
+        done = subprocess.run(
+            [executable, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        match = re.search(r"(\d+)\.(\d+)\.(\d+)", done.stdout)
+        version = tuple(int(g) for g in match.groups()) if match else None
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
+        version = None
+    _VERSIONS[key] = version
+    return version
+
+
+_IMPORT = re.compile(r"(?:^|\s)@(\S+)")
+_CODE = re.compile(r"(`+).+?\1")
+
+
+def _imports_agents_md(file: Path, agents: Path) -> bool:
+    """Whether a CLAUDE.md imports the project's AGENTS.md (`@AGENTS.md`, outside code)."""
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    fence: str | None = None
+    for line in text.splitlines():
+        marks = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if marks:
+            opened = marks.group(1)
+            if fence is None:
+                fence = opened
+            elif opened[0] == fence[0] and len(opened) >= len(fence):
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        for found in _IMPORT.finditer(_CODE.sub("", line)):
+            target = Path(found.group(1)).expanduser()
+            target = target if target.is_absolute() else file.parent / target
+            if target.resolve() == agents.resolve():
+                return True
+    return False
+
+
+def claude_memory_files(root: Path) -> list[Path]:
+    """The CLAUDE.md files that stop Claude Code reading AGENTS.md: in the project or above
+    (`~/.claude/CLAUDE.md`, the user's own, does not count)."""
+    home = Path.home().resolve()
+    found: list[Path] = []
+    for folder in (root, *root.parents):
+        names = ["CLAUDE.md", "CLAUDE.local.md"]
+        if folder.resolve() != home:
+            names.append(".claude/CLAUDE.md")
+        found.extend(folder / n for n in names if (folder / n).is_file())
+    return found
+
+
+def claude_reads_agents_md(root: Path, env: Mapping[str, str]) -> tuple[bool | None, str]:
+    """Whether Claude Code loads the project's AGENTS.md (None: cannot tell), and why."""
+    agents = root / "AGENTS.md"
+    for name in ("CLAUDE.md", ".claude/CLAUDE.md", "CLAUDE.local.md"):
+        if _imports_agents_md(root / name, agents):
+            return True, f"{name} imports @AGENTS.md"
+    found = claude_memory_files(root)
+    if found:
+        return False, f"{found[0]} exists, so Claude Code does not read AGENTS.md"
+    version = claude_version(env)
+    if version is None:
+        return None, "no CLAUDE.md, and Claude Code's version is unknown (no `claude` command)"
+    shown = ".".join(map(str, version))
+    if version >= CLAUDE_READS_AGENTS_MD:
+        return True, f"no CLAUDE.md, and Claude Code {shown} reads AGENTS.md"
+    return False, f"Claude Code {shown} predates reading AGENTS.md (2.1.277)"
+
+
+def sync_tool(root: Path) -> str | None:
+    """The rules sync tool a project uses (`ruler` or `rulesync`), whose sources memtui writes
+    instead of the files it generates (rules-files.md §1.5)."""
+    if (root / ".ruler").is_dir():
+        return "ruler"
+    for name in ("AGENTS.md", "CLAUDE.md", ".clinerules", ".github/copilot-instructions.md"):
+        try:
+            with (root / name).open("rb") as handle:
+                head = handle.read(64).removeprefix(b"\xef\xbb\xbf")
+        except OSError:
+            continue
+        if head.lstrip().startswith(b"<!-- Generated by Ruler -->"):
+            return "ruler"
+    if (root / ".rulesync").is_dir() or (root / "rulesync.jsonc").is_file():
+        return "rulesync"
+    return None
+
+
+RULESYNC_FRONTMATTER = (
+    '---\nroot: false\ntargets: ["*"]\ndescription: "Curated project memories exported by '
+    'memtui"\nglobs: ["**/*"]\n---\n'
+)
+
+
+def sync_location(tool: str, target: str, root: Path) -> Location:
+    """The source file memtui writes for a project a sync tool manages."""
+    if tool == "ruler":
+        return Location(target, Level.PROJECT, root / ".ruler" / "memtui.md", Mode.OWN)
+    return Location(
+        target,
+        Level.PROJECT,
+        root / ".rulesync" / "rules" / "memtui.md",
+        Mode.OWN,
+        RULESYNC_FRONTMATTER,
+    )
 
 
 def _has_files(folder: Path) -> bool:
@@ -187,15 +340,17 @@ def project_locations(target: str, root: Path, env: Mapping[str, str]) -> list[L
         if (root / ".clinerules").is_file():
             return [block(".clinerules")]
         return [own(".clinerules/memtui.md")]
-    if target == "agents":
+    if target in ("agents", "aider"):
         notes = []
         if (root / "AGENTS.override.md").exists():
             notes.append("AGENTS.override.md exists here: Codex reads it instead of AGENTS.md")
         if not (root / "AGENTS.md").exists():
             notes.append("creating AGENTS.md changes what several tools load")
-        if (root / ".ruler").is_dir():
-            notes.append("this repository uses ruler: `ruler apply` may rewrite AGENTS.md")
-        return [block("AGENTS.md", *notes)]
+        found = [block("AGENTS.md", *notes)]
+        if target == "aider":
+            config = root / ".aider.conf.yml"
+            found.append(Location(target, Level.PROJECT, config, Mode.CONFIG, entry="AGENTS.md"))
+        return found
     if target == "gemini":
         name = gemini_file_name(root, env)
         note = () if name == "GEMINI.md" else (f"Gemini CLI reads {name} (context.fileName)",)
@@ -237,6 +392,12 @@ def user_locations(target: str, env: Mapping[str, str]) -> list[Location]:
         return [own(documents_dir(env) / "Cline" / "Rules" / "memtui-global.md")]
     if target == "agents":
         return [block(_home(env, "CODEX_HOME", ".codex") / "AGENTS.md")]
+    if target == "aider":
+        # Aider loads no file by itself: its own global file, named in ~/.aider.conf.yml.
+        own_file = home / ".aider.memtui-global.md"
+        config = home / ".aider.conf.yml"
+        entry = str(own_file)
+        return [own(own_file), Location(target, Level.USER, config, Mode.CONFIG, entry=entry)]
     if target == "gemini":
         folder = _home(env, None, ".gemini")
         if env.get("GEMINI_CLI_HOME"):
@@ -259,6 +420,7 @@ PRESENCE = {
     "cursor": (".cursor", ".cursorrules"),
     "cline": (".clinerules", ".cline"),
     "agents": ("AGENTS.md",),
+    "aider": (".aider.conf.yml", ".aider.chat.history.md"),
     "gemini": ("GEMINI.md", ".gemini"),
     "copilot": (".github/copilot-instructions.md", ".github/instructions"),
     "windsurf": (".windsurf", ".windsurfrules", ".devin"),
@@ -279,7 +441,7 @@ def own_file_names() -> frozenset[str]:
     """Base names of the files memtui owns, which import skips."""
     return frozenset(
         {"memtui.md", "memtui.mdc", "memtui.instructions.md", "memtui-global.md"}
-        | {"memtui-global.instructions.md"}
+        | {"memtui-global.instructions.md", ".aider.memtui-global.md"}
     )
 
 
@@ -296,6 +458,7 @@ def is_user_level(path: Path, env: Mapping[str, str]) -> bool:
         Path.home() / ".codeium",
         Path.home() / ".agents",
         documents_dir(env) / "Cline",
+        Path.home() / ".aider.memtui-global.md",
     ]
     if env.get("GEMINI_CLI_HOME"):
         homes.append(Path(env["GEMINI_CLI_HOME"]).expanduser() / ".gemini")

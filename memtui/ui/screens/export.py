@@ -52,6 +52,8 @@ def file_line(file: ExportFile) -> Content:
         if action == "blocked"
         else f"  ({', '.join(file.targets)}; {len(file.memory_ids)} belief(s))"
     )
+    if file.skipped is not None and action != "blocked":
+        detail = f"  ({', '.join(file.targets)} skipped: {file.skipped})"
     return Content.assemble(
         (f"{action:<10}", ACTION_STYLE[action]), short_path(file.path), (detail, "$text-muted")
     )

@@ -4,6 +4,7 @@ curation services, with something real for every pane, the same on every build."
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -200,10 +201,18 @@ def test_the_settings_keep_to_the_demo(demo: DemoEnv, isolated_env: Path) -> Non
     assert not demo.settings.config_exists
 
 
-def _store(env: DemoEnv) -> bytes:
-    """The demo's database file (its write-ahead log is folded in when the store is closed)."""
+def _store(env: DemoEnv) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of the demo's store. (Not the file's bytes: SQLite may lay the
+    same rows out in other pages from one run to the next.)"""
     assert not (env.folder / "memtui.db-wal").exists()
-    return (env.folder / "memtui.db").read_bytes()
+    connection = sqlite3.connect(env.folder / "memtui.db")
+    try:
+        tables = [
+            t for (t,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        return {t: connection.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+    finally:
+        connection.close()
 
 
 def test_the_same_now_gives_the_same_store(tmp_path: Path) -> None:

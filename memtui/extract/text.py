@@ -122,6 +122,10 @@ _MAY_SPLIT = re.compile(
 """Something each of _BOUNDARY's forms needs (keep the two in step): a line without any of
 these is one sentence, and is not scanned for boundaries at every position."""
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|cf|approx|incl|no|mr|dr|st)\.$", re.I)
+_ABBREVIATION_SPAN = len("approx.")
+"""The longest text _ABBREVIATION matches: it ends where the text before a boundary ends, so it
+is looked for in that many characters only (`\b` still sees the character before them), not
+in the whole line before each boundary."""
 _FILLER = re.compile(
     r"""^(?:(?:
         ok(?:ay)?|so|also|and|but|plus|please|pls|plz|btw|oh|well|actually|alright(?:y)?|
@@ -168,7 +172,7 @@ def sentences(text: str) -> Iterator[Sentence]:
         boundaries = [
             b
             for b in (_BOUNDARY.finditer(content, begin) if _MAY_SPLIT.search(content) else ())
-            if not _ABBREVIATION.search(content, 0, b.start())
+            if not _ABBREVIATION.search(content, max(0, b.start() - _ABBREVIATION_SPAN), b.start())
         ]
         for boundary in [*boundaries, None]:
             end = boundary.start() if boundary else len(content)
@@ -188,7 +192,7 @@ def _sentence(line: str, start: int, end: int, line_start: int) -> Sentence | No
     start += lead
     filler = _FILLER.match(raw)
     cut = filler.end() if filler else 0
-    cjk_filler = _CJK_FILLER.match(raw, cut)
+    cjk_filler = None if raw.isascii() else _CJK_FILLER.match(raw, cut)  # CJK is not ASCII
     if cjk_filler and cjk_filler.end() < len(raw):
         cut = cjk_filler.end()
     return Sentence(
@@ -580,6 +584,9 @@ _NAMES = {
 """Names with a usual casing, written lowercase in chat ("use typescript", "on vercel")."""
 _COMMAND_NAMES = frozenset({"python"})
 """Names that are also commands: left alone where they are run ("python -m pytest")."""
+_RESPELLABLE = frozenset({*_TYPOS, *_NAMES})
+"""The words `_respelled` may change (lowercase)."""
+_LETTERS = re.compile("[a-z]+")
 _WORD_TOKEN = re.compile(r"(?<![\w./@:`$-])[A-Za-z]+(?![\w/@`$]|\.\w|-\w)")
 _AS_COMMAND = re.compile(r"\s+(?:-|\S+\.py\b)")
 _RUN_BEFORE = re.compile(r"\b(?:run|runs|running|with|via|call|calls|invoke)\s+$", re.IGNORECASE)
@@ -601,8 +608,18 @@ def reword(text: str) -> str:
     for number in range(0, len(pieces), 2):  # odd pieces are inside backticks: code
         piece = _CLAUSE_DASH.sub(", ", pieces[number])
         piece = _DOUBLED.sub(r"\1", piece)
-        pieces[number] = _WORD_TOKEN.sub(partial(_respelled, text=piece), piece)
+        if _may_respell(piece):
+            piece = _WORD_TOKEN.sub(partial(_respelled, text=piece), piece)
+        pieces[number] = piece
     return "`".join(pieces)
+
+
+def _may_respell(text: str) -> bool:
+    """Whether a word of the text is one `_respelled` may change. Each word `_WORD_TOKEN`
+    finds is a run of ASCII letters between characters that are not letters, so it is one of
+    the runs of letters of the lowercased text: a text without a known one is left as it is
+    (most texts) instead of being handed word by word to `_respelled`."""
+    return not _RESPELLABLE.isdisjoint(_LETTERS.findall(text.lower()))
 
 
 def _drop_references(text: str) -> str:

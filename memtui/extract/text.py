@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from memtui.core.models import Scope
+from memtui.extract.cues import any_of
 
 MAX_SENTENCE_CHARS = 400
 """A longer "sentence" is a paste, not something the person said."""
@@ -246,8 +247,12 @@ def scope_of(sentence: str) -> Scope:
 _CLAUSE = re.compile(
     r",\s+|;\s+|:\s+|\s+-\s+|\s+(?=(?:so|but|because|since|which|and\s+then|then)\s)", re.I
 )
+_TRAILING_START = r"(?=[\s,;:\uff0c\uff1b\uff1a\u3001\u8c22\u591a<x^!.\u2026])"
+"""The first character of each of _TRAILING's forms (keep the two in step): looked for first,
+so the forms are tried only where one of these stands, not at every position of the text."""
 _TRAILING = re.compile(
-    r"""(?:[\s,;:\uff0c\uff1b\uff1a\u3001]+
+    _TRAILING_START
+    + r"""(?:[\s,;:\uff0c\uff1b\uff1a\u3001]+
       | \s+(?:please|pls|plz|thanks|thank\s+you|thx|lol|etc\.*|and\s+so\s+on|for\s+me|ok|okay|
            пожалуйста|спасибо|плиз)\b\.*
       | \s*(?:谢谢|谢啦|多谢)
@@ -271,6 +276,8 @@ _CONTRACTIONS = {
     "ive": "I've",
 }
 _CONTRACTION = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b", re.IGNORECASE)
+_CONTRACTION_WORDS = frozenset(_CONTRACTIONS)
+_LETTERS = re.compile("[a-z]+")
 _LOWERCASE_TOOLS = frozenset(
     {
         "npm",
@@ -322,6 +329,9 @@ _LOWERCASE_TOOLS = frozenset(
 )
 """Commands that stay lowercase at the start of a sentence ("npm run lint before pushing")."""
 _SPACE = re.compile(r"\s+")
+_UNEVEN_SPACE = re.compile(r"[^\S ]| \s")
+"""A run of white space that _SPACE would change: one that is not a single plain space."""
+_PLEASE = any_of(["please"])
 
 
 def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> str:
@@ -335,10 +345,14 @@ def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> 
     text = body
     if len(text) > MAX_TEXT_CHARS:
         text = _around(text, cue_start, len(text) if cue_end is None else cue_end)
-    text = _SPACE.sub(" ", text).strip()
-    text = _INNER_PLEASE.sub("", text)
+    if _UNEVEN_SPACE.search(text):
+        text = _SPACE.sub(" ", text)
+    text = text.strip()
+    if _may_hold(_PLEASE, text):
+        text = _INNER_PLEASE.sub("", text)
     text = _TRAILING.sub("", text)
-    text = _CONTRACTION.sub(_contraction, text)
+    if _may_contract(text):
+        text = _CONTRACTION.sub(_contraction, text)
     text = reword(text)
     text = _LONE_I.sub("I", text)
     text = _capitalise(text)
@@ -346,6 +360,12 @@ def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> 
     if text and text[-1] not in ".?\u3002\uff1f":
         text += "\u3002" if _CJK.search(text) else "."
     return text
+
+
+def _may_contract(text: str) -> bool:
+    """Whether _CONTRACTION may find a word in the text: in an ASCII text, each word it finds
+    (ignoring case, between `\\b`s) is one of the runs of letters of the lowercased text."""
+    return not text.isascii() or not _CONTRACTION_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 
 
 def _contraction(match: re.Match[str]) -> str:
@@ -451,6 +471,23 @@ _BACK_REFERENCE = r"""(?:like|as)\s+(?:I|we)\s+(?:already\s+|originally\s+|just\
 _LEADING_REFERENCE = re.compile(rf"^{_BACK_REFERENCE}\s*[,:-]\s*(?=\w)", re.IGNORECASE | re.VERBOSE)
 _TRAILING_REFERENCE = re.compile(rf"\s*,?\s*{_BACK_REFERENCE}\s*[.!]*$", re.IGNORECASE | re.VERBOSE)
 """A reference back to the conversation ("like I asked"): the reviewer has the quote for it."""
+_REFERENCE_VERBS = any_of(
+    [
+        "said",
+        "asked",
+        "told",
+        "mentioned",
+        "explained",
+        "wrote",
+        "discussed",
+        "agreed",
+        "requested",
+        "specified",
+        "wanted",
+        "tasked",
+    ]
+)
+"""A word _BACK_REFERENCE needs (keep the two in step)."""
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|\w+n['\u2019]t)\b", re.IGNORECASE)
 _POINTING_REASON = re.compile(
     r"\s*,?\s+(?:because|since|as|cause|cuz)\s+(?:that|this)(?:['\u2019]s|\s+is|\s+was)\s.*$",
@@ -458,6 +495,8 @@ _POINTING_REASON = re.compile(
 )
 """A reason that points back into the conversation ("..., because that's where the app
 calls it"): the statement stands without it, the quote keeps it."""
+_POINTERS = any_of(["that", "this"])
+"""The words _POINTING_REASON needs one of (keep the two in step)."""
 _CLAUSE_DASH = re.compile(r"(?<=[^\W\d_])\s+-\s+(?=[^\W\d_])")
 _DOUBLED = re.compile(r"\b(the|a|an|to|of|in|on|for|is|and|with|from)\s+\1\b", re.IGNORECASE)
 _TYPOS = {
@@ -586,7 +625,6 @@ _COMMAND_NAMES = frozenset({"python"})
 """Names that are also commands: left alone where they are run ("python -m pytest")."""
 _RESPELLABLE = frozenset({*_TYPOS, *_NAMES})
 """The words `_respelled` may change (lowercase)."""
-_LETTERS = re.compile("[a-z]+")
 _WORD_TOKEN = re.compile(r"(?<![\w./@:`$-])[A-Za-z]+(?![\w/@`$]|\.\w|-\w)")
 _AS_COMMAND = re.compile(r"\s+(?:-|\S+\.py\b)")
 _RUN_BEFORE = re.compile(r"\b(?:run|runs|running|with|via|call|calls|invoke)\s+$", re.IGNORECASE)
@@ -606,12 +644,21 @@ def reword(text: str) -> str:
     text = _drop_pointing_reason(text)
     pieces = text.split("`")
     for number in range(0, len(pieces), 2):  # odd pieces are inside backticks: code
-        piece = _CLAUSE_DASH.sub(", ", pieces[number])
+        piece = pieces[number]
+        if "-" in piece:
+            piece = _CLAUSE_DASH.sub(", ", piece)
         piece = _DOUBLED.sub(r"\1", piece)
         if _may_respell(piece):
             piece = _WORD_TOKEN.sub(partial(_respelled, text=piece), piece)
         pieces[number] = piece
     return "`".join(pieces)
+
+
+def _may_hold(pieces: re.Pattern[str] | None, text: str) -> bool:
+    """Whether an expression that needs one of the pieces (lowercase words) may match the text,
+    ignoring case: False only for an ASCII text that holds none of them once lowercased (where
+    lowercasing means what ignoring case does; any other text may)."""
+    return pieces is None or not text.isascii() or pieces.search(text.lower()) is not None
 
 
 def _may_respell(text: str) -> bool:
@@ -624,14 +671,14 @@ def _may_respell(text: str) -> bool:
 
 def _drop_references(text: str) -> str:
     rest = _LEADING_REFERENCE.sub("", text, count=1)
-    trailing = _TRAILING_REFERENCE.search(rest)
+    trailing = _TRAILING_REFERENCE.search(rest) if _may_hold(_REFERENCE_VERBS, rest) else None
     if trailing and not _NEGATION.search(rest[: trailing.start()]):
         rest = rest[: trailing.start()]  # "not X like I asked" means "X, as I asked": kept
     return rest if len(_WORD.findall(rest)) >= 3 else text
 
 
 def _drop_pointing_reason(text: str) -> str:
-    reason = _POINTING_REASON.search(text)
+    reason = _POINTING_REASON.search(text) if _may_hold(_POINTERS, text) else None
     if reason is None or len(_WORD.findall(text[: reason.start()])) < 4:
         return text
     return text[: reason.start()]

@@ -105,8 +105,12 @@ def _is_prose(line: str) -> bool:
 
 # --- splitting into sentences ----------------------------------------------------------------
 
+_BOUNDARY_START = r"(?:(?=\s)|(?<=[\u3002\uff01\uff1f\uff1b]))"
+"""Where each of _BOUNDARY's forms starts (keep the two in step): at white space, or right
+after a CJK full stop; looked for first, so the forms are not tried at every position."""
 _BOUNDARY = re.compile(
-    r"""(?:
+    _BOUNDARY_START
+    + r"""(?:
         (?<=[.!?\u2026])\s+
       | (?<=[\u3002\uff01\uff1f\uff1b])\s*
       | (?<=;)\s+

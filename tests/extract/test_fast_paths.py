@@ -3,10 +3,11 @@
 
 Each shortcut skips an expression where it cannot change anything: the quick tests of
 `memtui.extract.text` (`_may_hold`, `_may_respell`, `_may_contract`, `_UNEVEN_SPACE`,
-`_TRAILING_START`, `_ABBREVIATION_SPAN`), the CJK lead-ins of an ASCII sentence, a message's
-challenge looked for only once one of its sentences reaches the rules. The texts: the rules'
-examples, texts made to reach each shortcut, the real transcripts of the shared corpus (when
-present) and sessions as `python -m bench ingest` generates them, read as ingest reads them.
+`_TRAILING_START`, `_BOUNDARY_START`, `_ABBREVIATION_SPAN`), the CJK lead-ins of an ASCII
+sentence, a message's challenge looked for only once one of its sentences reaches the rules.
+The texts: the rules' examples, texts made to reach each shortcut, the real transcripts of the
+shared corpus (when present) and sessions as `python -m bench ingest` generates them, read as
+ingest reads them.
 """
 
 from __future__ import annotations
@@ -135,6 +136,8 @@ def without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(text, "_UNEVEN_SPACE", re.compile(""))
     monkeypatch.setattr(text, "_TRAILING", plain_trailing())
     monkeypatch.setattr(text, "_ABBREVIATION_SPAN", 10**9)  # the whole line before a boundary
+    plain = text._BOUNDARY.pattern.removeprefix(text._BOUNDARY_START)
+    monkeypatch.setattr(text, "_BOUNDARY", re.compile(plain, text._BOUNDARY.flags))
 
 
 def test_the_shortcuts_change_no_proposal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -198,6 +201,20 @@ def test_every_form_taken_off_the_end_starts_where_the_quick_test_looks() -> Non
 )
 def test_what_may_hold_answers(pieces: list[str], said: str, maybe: bool) -> None:
     assert text._may_hold(any_of(pieces), said) is maybe
+
+
+def test_sentences_split_the_same_with_or_without_the_quick_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = all_texts(tmp_path) + SPLITS + [line.replace(" ", "\n") for line in SPLITS]
+    fast = list(sentences_of(texts))
+    without_shortcuts(monkeypatch)
+    assert list(sentences_of(texts)) == fast
+    start = re.compile(text._BOUNDARY_START)
+    for line in SPLITS:
+        boundaries = list(text._BOUNDARY.finditer(line))
+        assert boundaries, line
+        assert all(start.match(line, b.start()) for b in boundaries), line
 
 
 def test_sentences_split_the_same_with_the_short_abbreviation_window(

@@ -43,7 +43,9 @@ class Sentence:
     @property
     def question(self) -> bool:
         """Whether the sentence asks something rather than states it."""
-        return bool(_QUESTION_END.search(self.raw) or _QUESTION_START.match(self.body))
+        raw = self.raw
+        asks = ("?" in raw or "\uff1f" in raw) and _QUESTION_END.search(raw)
+        return bool(asks or _QUESTION_START.match(self.body))
 
 
 # --- lines that are not prose ----------------------------------------------------------------
@@ -215,9 +217,9 @@ def substantial(sentence: Sentence) -> bool:
     body = sentence.body
     if len(sentence.raw) > MAX_SENTENCE_CHARS:
         return False
-    if "**" in body or _FILE_LINE.search(body):
+    if "**" in body or (":" in body and _FILE_LINE.search(body)):
         return False  # markdown emphasis, `file.ext:123`: the agent's writing, pasted back
-    cjk = len(_CJK.findall(body))
+    cjk = 0 if body.isascii() else len(_CJK.findall(body))
     if cjk:
         return cjk + len(re.findall(r"[A-Za-z0-9_]+", body)) >= 4
     return len(body) >= 10 and len(_WORD.findall(body)) >= 3

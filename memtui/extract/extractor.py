@@ -123,11 +123,8 @@ class RuleExtractor:
             if message.author in self.mined and not (
                 screen is not None and screen.passes_over(message.text)
             ):
-                context = Context(
-                    interrupted=previous is not None and bool(_INTERRUPTED.match(previous.text)),
-                    challenged=bool(_CHALLENGE.search(message.text)),
-                )
-                for proposal in self._from_message(message, context):
+                interrupted = previous is not None and bool(_INTERRUPTED.match(previous.text))
+                for proposal in self._from_message(message, interrupted):
                     key = statement_key(proposal.text)
                     if key not in seen:
                         seen.add(key)
@@ -136,14 +133,22 @@ class RuleExtractor:
                 previous = message
         return found
 
-    def _from_message(self, message: Message, context: Context) -> list[Proposal]:
+    def _from_message(self, message: Message, interrupted: bool) -> list[Proposal]:
         screen = self._screen
-        proposals = [
-            proposal
+        candidates = [
+            sentence
             for sentence in sentences(message.text)
             if not sentence.question
             and substantial(sentence)
             and not (screen is not None and screen.passes_over(sentence.raw))
+        ]
+        if not candidates:
+            return []
+        # Only now, as most messages have no sentence left for the rules to read.
+        context = Context(interrupted, challenged=bool(_CHALLENGE.search(message.text)))
+        proposals = [
+            proposal
+            for sentence in candidates
             for proposal in [self._from_sentence(message, sentence, context)]
             if proposal is not None
         ]

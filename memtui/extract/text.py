@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from memtui.core.models import Scope
+from memtui.extract.cues import any_of
 
 MAX_SENTENCE_CHARS = 400
 """A longer "sentence" is a paste, not something the person said."""
@@ -42,7 +43,9 @@ class Sentence:
     @property
     def question(self) -> bool:
         """Whether the sentence asks something rather than states it."""
-        return bool(_QUESTION_END.search(self.raw) or _QUESTION_START.match(self.body))
+        raw = self.raw
+        asks = ("?" in raw or "\uff1f" in raw) and _QUESTION_END.search(raw)
+        return bool(asks or _QUESTION_START.match(self.body))
 
 
 # --- lines that are not prose ----------------------------------------------------------------
@@ -104,8 +107,12 @@ def _is_prose(line: str) -> bool:
 
 # --- splitting into sentences ----------------------------------------------------------------
 
+_BOUNDARY_START = r"(?:(?=\s)|(?<=[\u3002\uff01\uff1f\uff1b]))"
+"""Where each of _BOUNDARY's forms starts (keep the two in step): at white space, or right
+after a CJK full stop; looked for first, so the forms are not tried at every position."""
 _BOUNDARY = re.compile(
-    r"""(?:
+    _BOUNDARY_START
+    + r"""(?:
         (?<=[.!?\u2026])\s+
       | (?<=[\u3002\uff01\uff1f\uff1b])\s*
       | (?<=;)\s+
@@ -122,6 +129,10 @@ _MAY_SPLIT = re.compile(
 """Something each of _BOUNDARY's forms needs (keep the two in step): a line without any of
 these is one sentence, and is not scanned for boundaries at every position."""
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|cf|approx|incl|no|mr|dr|st)\.$", re.I)
+_ABBREVIATION_SPAN = len("approx.")
+"""The longest text _ABBREVIATION matches: it ends where the text before a boundary ends, so it
+is looked for in that many characters only (`\b` still sees the character before them), not
+in the whole line before each boundary."""
 _FILLER = re.compile(
     r"""^(?:(?:
         ok(?:ay)?|so|also|and|but|plus|please|pls|plz|btw|oh|well|actually|alright(?:y)?|
@@ -168,7 +179,7 @@ def sentences(text: str) -> Iterator[Sentence]:
         boundaries = [
             b
             for b in (_BOUNDARY.finditer(content, begin) if _MAY_SPLIT.search(content) else ())
-            if not _ABBREVIATION.search(content, 0, b.start())
+            if not _ABBREVIATION.search(content, max(0, b.start() - _ABBREVIATION_SPAN), b.start())
         ]
         for boundary in [*boundaries, None]:
             end = boundary.start() if boundary else len(content)
@@ -188,7 +199,7 @@ def _sentence(line: str, start: int, end: int, line_start: int) -> Sentence | No
     start += lead
     filler = _FILLER.match(raw)
     cut = filler.end() if filler else 0
-    cjk_filler = _CJK_FILLER.match(raw, cut)
+    cjk_filler = None if raw.isascii() else _CJK_FILLER.match(raw, cut)  # CJK is not ASCII
     if cjk_filler and cjk_filler.end() < len(raw):
         cut = cjk_filler.end()
     return Sentence(
@@ -206,9 +217,9 @@ def substantial(sentence: Sentence) -> bool:
     body = sentence.body
     if len(sentence.raw) > MAX_SENTENCE_CHARS:
         return False
-    if "**" in body or _FILE_LINE.search(body):
+    if "**" in body or (":" in body and _FILE_LINE.search(body)):
         return False  # markdown emphasis, `file.ext:123`: the agent's writing, pasted back
-    cjk = len(_CJK.findall(body))
+    cjk = 0 if body.isascii() else len(_CJK.findall(body))
     if cjk:
         return cjk + len(re.findall(r"[A-Za-z0-9_]+", body)) >= 4
     return len(body) >= 10 and len(_WORD.findall(body)) >= 3
@@ -242,8 +253,12 @@ def scope_of(sentence: str) -> Scope:
 _CLAUSE = re.compile(
     r",\s+|;\s+|:\s+|\s+-\s+|\s+(?=(?:so|but|because|since|which|and\s+then|then)\s)", re.I
 )
+_TRAILING_START = r"(?=[\s,;:\uff0c\uff1b\uff1a\u3001\u8c22\u591a<x^!.\u2026])"
+"""The first character of each of _TRAILING's forms (keep the two in step): looked for first,
+so the forms are tried only where one of these stands, not at every position of the text."""
 _TRAILING = re.compile(
-    r"""(?:[\s,;:\uff0c\uff1b\uff1a\u3001]+
+    _TRAILING_START
+    + r"""(?:[\s,;:\uff0c\uff1b\uff1a\u3001]+
       | \s+(?:please|pls|plz|thanks|thank\s+you|thx|lol|etc\.*|and\s+so\s+on|for\s+me|ok|okay|
            пожалуйста|спасибо|плиз)\b\.*
       | \s*(?:谢谢|谢啦|多谢)
@@ -267,6 +282,8 @@ _CONTRACTIONS = {
     "ive": "I've",
 }
 _CONTRACTION = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b", re.IGNORECASE)
+_CONTRACTION_WORDS = frozenset(_CONTRACTIONS)
+_LETTERS = re.compile("[a-z]+")
 _LOWERCASE_TOOLS = frozenset(
     {
         "npm",
@@ -318,6 +335,9 @@ _LOWERCASE_TOOLS = frozenset(
 )
 """Commands that stay lowercase at the start of a sentence ("npm run lint before pushing")."""
 _SPACE = re.compile(r"\s+")
+_UNEVEN_SPACE = re.compile(r"[^\S ]| \s")
+"""A run of white space that _SPACE would change: one that is not a single plain space."""
+_PLEASE = any_of(["please"])
 
 
 def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> str:
@@ -331,10 +351,14 @@ def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> 
     text = body
     if len(text) > MAX_TEXT_CHARS:
         text = _around(text, cue_start, len(text) if cue_end is None else cue_end)
-    text = _SPACE.sub(" ", text).strip()
-    text = _INNER_PLEASE.sub("", text)
+    if _UNEVEN_SPACE.search(text):
+        text = _SPACE.sub(" ", text)
+    text = text.strip()
+    if _may_hold(_PLEASE, text):
+        text = _INNER_PLEASE.sub("", text)
     text = _TRAILING.sub("", text)
-    text = _CONTRACTION.sub(_contraction, text)
+    if _may_contract(text):
+        text = _CONTRACTION.sub(_contraction, text)
     text = reword(text)
     text = _LONE_I.sub("I", text)
     text = _capitalise(text)
@@ -342,6 +366,12 @@ def proposal_text(body: str, cue_start: int = 0, cue_end: int | None = None) -> 
     if text and text[-1] not in ".?\u3002\uff1f":
         text += "\u3002" if _CJK.search(text) else "."
     return text
+
+
+def _may_contract(text: str) -> bool:
+    """Whether _CONTRACTION may find a word in the text: in an ASCII text, each word it finds
+    (ignoring case, between `\\b`s) is one of the runs of letters of the lowercased text."""
+    return not text.isascii() or not _CONTRACTION_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 
 
 def _contraction(match: re.Match[str]) -> str:
@@ -447,6 +477,23 @@ _BACK_REFERENCE = r"""(?:like|as)\s+(?:I|we)\s+(?:already\s+|originally\s+|just\
 _LEADING_REFERENCE = re.compile(rf"^{_BACK_REFERENCE}\s*[,:-]\s*(?=\w)", re.IGNORECASE | re.VERBOSE)
 _TRAILING_REFERENCE = re.compile(rf"\s*,?\s*{_BACK_REFERENCE}\s*[.!]*$", re.IGNORECASE | re.VERBOSE)
 """A reference back to the conversation ("like I asked"): the reviewer has the quote for it."""
+_REFERENCE_VERBS = any_of(
+    [
+        "said",
+        "asked",
+        "told",
+        "mentioned",
+        "explained",
+        "wrote",
+        "discussed",
+        "agreed",
+        "requested",
+        "specified",
+        "wanted",
+        "tasked",
+    ]
+)
+"""A word _BACK_REFERENCE needs (keep the two in step)."""
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|\w+n['\u2019]t)\b", re.IGNORECASE)
 _POINTING_REASON = re.compile(
     r"\s*,?\s+(?:because|since|as|cause|cuz)\s+(?:that|this)(?:['\u2019]s|\s+is|\s+was)\s.*$",
@@ -454,6 +501,8 @@ _POINTING_REASON = re.compile(
 )
 """A reason that points back into the conversation ("..., because that's where the app
 calls it"): the statement stands without it, the quote keeps it."""
+_POINTERS = any_of(["that", "this"])
+"""The words _POINTING_REASON needs one of (keep the two in step)."""
 _CLAUSE_DASH = re.compile(r"(?<=[^\W\d_])\s+-\s+(?=[^\W\d_])")
 _DOUBLED = re.compile(r"\b(the|a|an|to|of|in|on|for|is|and|with|from)\s+\1\b", re.IGNORECASE)
 _TYPOS = {
@@ -580,6 +629,8 @@ _NAMES = {
 """Names with a usual casing, written lowercase in chat ("use typescript", "on vercel")."""
 _COMMAND_NAMES = frozenset({"python"})
 """Names that are also commands: left alone where they are run ("python -m pytest")."""
+_RESPELLABLE = frozenset({*_TYPOS, *_NAMES})
+"""The words `_respelled` may change (lowercase)."""
 _WORD_TOKEN = re.compile(r"(?<![\w./@:`$-])[A-Za-z]+(?![\w/@`$]|\.\w|-\w)")
 _AS_COMMAND = re.compile(r"\s+(?:-|\S+\.py\b)")
 _RUN_BEFORE = re.compile(r"\b(?:run|runs|running|with|via|call|calls|invoke)\s+$", re.IGNORECASE)
@@ -599,22 +650,41 @@ def reword(text: str) -> str:
     text = _drop_pointing_reason(text)
     pieces = text.split("`")
     for number in range(0, len(pieces), 2):  # odd pieces are inside backticks: code
-        piece = _CLAUSE_DASH.sub(", ", pieces[number])
+        piece = pieces[number]
+        if "-" in piece:
+            piece = _CLAUSE_DASH.sub(", ", piece)
         piece = _DOUBLED.sub(r"\1", piece)
-        pieces[number] = _WORD_TOKEN.sub(partial(_respelled, text=piece), piece)
+        if _may_respell(piece):
+            piece = _WORD_TOKEN.sub(partial(_respelled, text=piece), piece)
+        pieces[number] = piece
     return "`".join(pieces)
+
+
+def _may_hold(pieces: re.Pattern[str] | None, text: str) -> bool:
+    """Whether an expression that needs one of the pieces (lowercase words) may match the text,
+    ignoring case: False only for an ASCII text that holds none of them once lowercased (where
+    lowercasing means what ignoring case does; any other text may)."""
+    return pieces is None or not text.isascii() or pieces.search(text.lower()) is not None
+
+
+def _may_respell(text: str) -> bool:
+    """Whether a word of the text is one `_respelled` may change. Each word `_WORD_TOKEN`
+    finds is a run of ASCII letters between characters that are not letters, so it is one of
+    the runs of letters of the lowercased text: a text without a known one is left as it is
+    (most texts) instead of being handed word by word to `_respelled`."""
+    return not _RESPELLABLE.isdisjoint(_LETTERS.findall(text.lower()))
 
 
 def _drop_references(text: str) -> str:
     rest = _LEADING_REFERENCE.sub("", text, count=1)
-    trailing = _TRAILING_REFERENCE.search(rest)
+    trailing = _TRAILING_REFERENCE.search(rest) if _may_hold(_REFERENCE_VERBS, rest) else None
     if trailing and not _NEGATION.search(rest[: trailing.start()]):
         rest = rest[: trailing.start()]  # "not X like I asked" means "X, as I asked": kept
     return rest if len(_WORD.findall(rest)) >= 3 else text
 
 
 def _drop_pointing_reason(text: str) -> str:
-    reason = _POINTING_REASON.search(text)
+    reason = _POINTING_REASON.search(text) if _may_hold(_POINTERS, text) else None
     if reason is None or len(_WORD.findall(text[: reason.start()])) < 4:
         return text
     return text[: reason.start()]

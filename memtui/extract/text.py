@@ -258,13 +258,18 @@ _TRAILING_START = r"(?=[\s,;:\uff0c\uff1b\uff1a\u3001\u8c22\u591a<x^!.\u2026])"
 so the forms are tried only where one of these stands, not at every position of the text."""
 _TRAILING = re.compile(
     _TRAILING_START
-    + r"""(?:[\s,;:\uff0c\uff1b\uff1a\u3001]+
-      | \s+(?:please|pls|plz|thanks|thank\s+you|thx|lol|etc\.*|and\s+so\s+on|for\s+me|ok|okay|
-           пожалуйста|спасибо|плиз)\b\.*
-      | \s*(?:谢谢|谢啦|多谢)
-      | \s*(?:<3|:-?\)|:-?D|;-?\)|:-?P|xD|\^\^|!+|\.{2,}|\u2026))+$""",
+    + r"""(?:[\s,;:\uff0c\uff1b\uff1a\u3001]
+      | (?<=\s)(?:please|pls|plz|thanks|thank\s+you|thx|lol|etc|and\s+so\s+on|for\s+me|ok|okay|
+           пожалуйста|спасибо|плиз)\b(?:\.(?!\.))?
+      | 谢谢|谢啦|多谢
+      | <3|:-?\)|:-?D|;-?\)|:-?P|xD|\^\^|!|\u2026
+      | \.(?=\.)|(?<=\.)\.(?!\.))+$""",
     re.VERBOSE | re.IGNORECASE,
 )
+"""What may trail a statement without belonging to it: separators, politeness, emoticons,
+exclamation marks and ellipses, in any sequence. Each form takes one step (one separator, one
+`!`, one dot of a run of dots): with repeats inside the repeated group, a long run of `!` or `,`
+followed by more words made the engine backtrack exponentially (seconds for 24 `!`)."""
 _INNER_PLEASE = re.compile(r"^please\s+|(?<=[,;]\s)please\s+", re.IGNORECASE)
 _LONE_I = re.compile(r"(?<![\w'\u2019./-])i(?=(?:['\u2019](?:m|d|ve|ll))?(?![\w'\u2019./-]))")
 _CONTRACTIONS = {

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.ingest import session_lines
 from memtui.core.transcripts import MINED, Message, ReadState
@@ -237,3 +239,34 @@ def test_uneven_space_is_found_exactly_where_the_spaces_would_change(said: str) 
     # Without it, runs of spaces reach _TRAILING, whose nested repetitions then backtrack
     # without end on a long run.
     assert bool(text._UNEVEN_SPACE.search(said)) is (text._SPACE.sub(" ", said) != said)
+
+
+# The expression that trims the end, as it was written before each form took one step; it
+# backtracked exponentially on "tests!!!!!!!!!!!!!!!!!!!!!!!!before" (3 s for 24 marks).
+NESTED_TRAILING = re.compile(
+    r"""(?:[\s,;:\uff0c\uff1b\uff1a\u3001]+
+      | \s+(?:please|pls|plz|thanks|thank\s+you|thx|lol|etc\.*|and\s+so\s+on|for\s+me|ok|okay|
+           пожалуйста|спасибо|плиз)\b\.*
+      | \s*(?:谢谢|谢啦|多谢)
+      | \s*(?:<3|:-?\)|:-?D|;-?\)|:-?P|xD|\^\^|!+|\.{2,}|\u2026))+$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+TAIL_PIECES = [
+    *(" please", "please", " thank you", " etc", "etc.", " ok", "ok", " and so on", " for me"),
+    *(" спасибо", " ПОЖАЛУЙСТА.", "谢谢", "谢啦 ", ".", "..", "!", ",", " ", ";", ":", "\t"),
+    *("，", ":)", " :-D", "XD", "xd", "^^", "<3", "\u2026", "x", "pnpm", "-", "a."),
+]
+
+
+@given(st.lists(st.sampled_from(TAIL_PIECES), max_size=7))
+@settings(max_examples=2000, deadline=None)
+def test_the_end_is_trimmed_as_the_nested_expression_trimmed_it(pieces: list[str]) -> None:
+    said = "Use pnpm" + "".join(pieces)
+    assert text._TRAILING.sub("", said) == NESTED_TRAILING.sub("", said)
+
+
+@pytest.mark.parametrize("run", ["!" * 60, "," * 60, "." * 60, " please.." * 30, "!!.. ,," * 20])
+def test_a_long_run_of_marks_inside_a_message_is_left_alone(run: str) -> None:
+    said = "Always run the tests" + run + "before pushing"
+    assert text._TRAILING.sub("", said) == said
+    assert text._TRAILING.sub("", "Always run the tests" + run) == "Always run the tests"

@@ -15,7 +15,7 @@ changes go through one ordered writer.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -46,8 +46,10 @@ from memtui.ui.writer import Outcome, Writer
 
 if TYPE_CHECKING:
     from array import array
+    from concurrent.futures import Future
 
     from memtui.core.records import IndexedMemory, MemoryDetail, SearchHit
+    from memtui.services.firstpage import BeliefsPage
     from memtui.services.provenance import Provenance
     from memtui.services.search import SearchIndex
     from memtui.store.database import Database
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 200
 """Hits of a search drawn, best first."""
 TABS = (("evidence", "p"), ("lineage", "l"), ("revisions", "d"))
+EMPTY = "No belief yet: confirm candidates in the inbox (i) and they appear here."
 
 
 class BeliefsScreen(Screen[None]):
@@ -117,6 +120,8 @@ class BeliefsScreen(Screen[None]):
         super().__init__()
         self.index: SearchIndex | None = None
         self.query_box = BeliefQuery()
+        self.query_box_text = ""
+        """The box as typed (for the status line while the index is being built)."""
         self.generation = 0
         """Raised by each search asked for; a result of an older one is dropped."""
         self.shown_text: str | None = None
@@ -136,6 +141,8 @@ class BeliefsScreen(Screen[None]):
         self.roots: list[str] | None = None
         self.tools: list[str] | None = None
         self.writer = Writer(self, lambda: self.database, self.written)
+        self.starting = False
+        """Whether the first page and the index were asked for."""
 
     @property
     def database(self) -> Database:
@@ -176,13 +183,71 @@ class BeliefsScreen(Screen[None]):
 
     @on(ScreenResume)
     def resumed(self) -> None:
-        """Build the index the first time; later, catch up with changes made elsewhere."""
-        if self.index is None:
-            self.prepare()
-        else:
+        """Draw the first beliefs and build the index the first time; later, catch up with
+        changes made elsewhere."""
+        if self.index is not None:
             self.catch_up()
+        elif not self.starting:
+            self.starting = True
+            app = self.memtui
+            first, app.first_beliefs = app.first_beliefs, None
+            if app.search_index is not None:
+                self.prepare()  # built already (another screen of this app)
+            elif first is None:
+                self.read_first_page()
+            elif first.done():
+                self.first_page(first.result() if first.exception() is None else None)
+            else:
+                self.wait_first_page(first)
 
     # --- the index ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="first", exit_on_error=False)
+    def read_first_page(self) -> None:
+        """The first beliefs read with sqlite3 (None for a store it cannot read)."""
+        from memtui.services.firstpage import first_beliefs
+
+        try:
+            page = first_beliefs(self.memtui.store.url)
+        except Exception:
+            page = None
+        self.app.call_from_thread(self.first_page, page)
+
+    @work(thread=True, exclusive=True, group="first", exit_on_error=False)
+    def wait_first_page(self, first: Future[BeliefsPage | None]) -> None:
+        """Wait for the read the command line started (it is nearly done)."""
+        try:
+            page = first.result()
+        except Exception:
+            page = None
+        self.app.call_from_thread(self.first_page, page)
+
+    def first_page(self, page: BeliefsPage | None) -> None:
+        """Draw the first screenful read before the index, then build the index behind it.
+
+        The rows are the index's own first rows (same order, same content), so the list the
+        index draws next only adds the rows below them.
+        """
+        if page is None or self.index is not None:
+            self.prepare()
+            return
+        rows = {row.id: row for row in page.rows}
+
+        def fetch(ids: Sequence[int]) -> list[IndexedMemory]:
+            return [rows[i] for i in ids if i in rows]
+
+        self.beliefs.show_listing([row.id for row in page.rows], fetch, now=self.memtui.clock())
+        self.total = page.total
+        self.shown_text = ""
+        self.set_class(not page.rows, "empty")
+        if not page.rows:
+            self.query_one("#empty", Static).update(EMPTY)
+        self.show_status()
+        self.call_after_refresh(self.first_drawn)
+
+    def first_drawn(self) -> None:
+        self.memtui.first_screen_drawn()
+        self.prepare()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def prepare(self) -> None:
@@ -205,6 +270,7 @@ class BeliefsScreen(Screen[None]):
         self.index = index
         self.run_search()
         self.catch_up()
+        self.memtui.first_screen_drawn()  # when no first page was drawn before the index
 
     @work(thread=True, exclusive=True, group="catch-up", exit_on_error=False)
     def catch_up(self) -> None:
@@ -245,6 +311,7 @@ class BeliefsScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def typed(self, event: Input.Changed) -> None:
         self.query_box = BeliefQuery.parse(event.value)
+        self.query_box_text = event.value.strip()
         self.run_search()
 
     @on(Input.Submitted, "#search")
@@ -335,7 +402,13 @@ class BeliefsScreen(Screen[None]):
 
     def show_status(self) -> None:
         if self.index is None:
-            text = "indexing the beliefs…"
+            parts = ["indexing the beliefs…"]
+            if self.shown_text is not None:
+                parts.append(f"{self.total:,} belief{'' if self.total == 1 else 's'}, newest first")
+            box = self.query_box
+            if box.text.strip() or box.describe():
+                parts.append(f"“{self.query_box_text}” is searched once the index is ready")
+            text = " · ".join(parts)
         else:
             box = self.query_box
             noun = "belief" if box.statuses == frozenset({Status.CONFIRMED}) else "memor"
@@ -360,7 +433,7 @@ class BeliefsScreen(Screen[None]):
             if self.query_box.text.strip() or self.query_box.describe():
                 text = "Nothing matches. Try other words, or fewer filters (status:all)."
             else:
-                text = "No belief yet: confirm candidates in the inbox (i) and they appear here."
+                text = EMPTY
             self.query_one("#empty", Static).update(text)
 
     # --- the detail ---------------------------------------------------------------------------

@@ -230,7 +230,9 @@ def run(argv: Sequence[str]) -> int:
         print(f"  memtui beliefs     {describe([o * 1000 for o in ours])}  (ms)")
         print(f"  ratio of medians   {ratio:.2f}x   (target at most 1.5x)")
         print(f"  RSS at that frame  median {statistics.median(first_rss):.0f} MB")
-        print(f"  index built, listing drawn from it: {describe([i * 1000 for i in indexed])}  (ms)")
+        print(
+            f"  index built, listing drawn from it: {describe([i * 1000 for i in indexed])}  (ms)"
+        )
         print(f"  RSS then           median {statistics.median(rss):.0f} MB  (target <= 250)")
 
         latencies, stall = asyncio.run(typing(url, rounds))

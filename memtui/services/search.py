@@ -414,12 +414,15 @@ class SearchIndex:
         limit: int = DEFAULT_LIMIT,
         *,
         stale: Callable[[], bool] | None = None,
+        mark: bool = True,
     ) -> list[SearchHit]:
         """The memories best matching `text`, best first, with the characters that matched.
 
         Tolerates typos and any word order. An empty query finds nothing: use `listing()`.
         `stale` is asked between the steps; when it answers True (the person typed on), the
-        search stops with Superseded.
+        search stops with Superseded. With `mark=False` the hits' positions are left empty
+        (working them out was most of a query's time): a screen marks the rows it draws with
+        `marker(text)`.
         """
         tokens = list(dict.fromkeys(words(text)))
         if not tokens or limit <= 0:
@@ -458,7 +461,18 @@ class SearchIndex:
             rows += [r for r in more if r[0] not in found][: CANDIDATES - len(rows)]
         if stale is not None and stale():
             raise Superseded
-        return self._rank(text, tokens, groups, rows, limit)
+        return self._rank(text, tokens, groups, rows, limit, mark)
+
+    def marker(self, text: str) -> Callable[[str], tuple[int, ...]]:
+        """The characters `query(text)` marks in a hit's text, as a function of that text:
+        pure, cheap for one row, safe to call on any thread."""
+        tokens = list(dict.fromkeys(words(text)))
+        typing = not text[-1:].isspace()
+        groups = [
+            self._alternatives(token, typing and n == len(tokens) - 1)
+            for n, token in enumerate(tokens)
+        ]
+        return lambda found: highlight(found, tokens, groups)
 
     def _candidates(
         self, expression: str, where: str, params: list[Any], limit: int
@@ -478,6 +492,7 @@ class SearchIndex:
         groups: list[_Alternatives],
         rows: list[tuple[int, str]],
         limit: int,
+        mark: bool,
     ) -> list[SearchHit]:
         if not rows:
             return []
@@ -501,7 +516,7 @@ class SearchIndex:
         # A memory removed by another thread meanwhile is left out.
         entries = {e.id: e for e in self.entries([rows[position][0] for _, position in best])}
         return [
-            SearchHit(entry, score, highlight(entry.text, tokens, groups))
+            SearchHit(entry, score, highlight(entry.text, tokens, groups) if mark else ())
             for score, position in best
             if (entry := entries.get(rows[position][0])) is not None
         ]

@@ -14,7 +14,9 @@ changes go through one ordered writer.
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -58,6 +60,12 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 200
 """Hits of a search drawn, best first."""
 TABS = (("evidence", "p"), ("lineage", "l"), ("revisions", "d"))
+DETAIL_DELAY = 0.05
+"""Seconds a row stays under the cursor before its detail is read."""
+TYPING_DETAIL_DELAY = 0.3
+"""The same while the search box has the focus: a result drawn while typing is soon replaced."""
+BLANK = Content("")
+LOADING = Content.styled("Loading…", "$text-muted")
 EMPTY = "No belief yet: confirm candidates in the inbox (i) and they appear here."
 
 
@@ -109,7 +117,8 @@ class BeliefsScreen(Screen[None]):
     BeliefsScreen.empty #list { display: none; }
     BeliefsScreen #below { height: 50%; border-top: solid $panel; }
     BeliefsScreen #card {
-        width: 40%; padding: 0 1; background: $surface; border-right: solid $panel;
+        width: 40%; height: 1fr; padding: 0 1; background: $surface;
+        border-right: solid $panel;
     }
     BeliefsScreen #side { width: 1fr; }
     BeliefsScreen #tabs { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
@@ -142,6 +151,8 @@ class BeliefsScreen(Screen[None]):
         self.tools: list[str] | None = None
         self.writer = Writer(self, lambda: self.database, self.written)
         self.starting = False
+        self.drawn_tab: str | None = None
+        self.drawn_pane: Content | None = None
         """Whether the first page and the index were asked for."""
 
     @property
@@ -267,6 +278,11 @@ class BeliefsScreen(Screen[None]):
         self.app.call_from_thread(self.index_ready, index)
 
     def index_ready(self, index: SearchIndex) -> None:
+        # What is alive now (modules, classes, the screens, the index's vocabulary) lives as
+        # long as the app: freezing it keeps the collector's full passes from walking it
+        # again. Those passes held the GIL 70-80 ms at a time while typing, the longest
+        # stalls of the event loop; new objects are collected as before.
+        gc.freeze()
         self.index = index
         self.run_search()
         self.catch_up()
@@ -358,18 +374,22 @@ class BeliefsScreen(Screen[None]):
         )
         hits: list[SearchHit] | None = None
         ids: array[int] | None = None
+        marker: Callable[[str], tuple[int, ...]] | None = None
         if box.text.strip():
             try:
                 hits = index.query(
-                    box.text, filters, SEARCH_LIMIT, stale=lambda: worker.is_cancelled
+                    box.text, filters, SEARCH_LIMIT, stale=lambda: worker.is_cancelled, mark=False
                 )
+                marker = index.marker(box.text)
             except Superseded:
                 return
         else:
             ids = index.listing(filters)
         if worker.is_cancelled:
             return
-        self.app.call_from_thread(self.found, generation, box, hits, ids, tuple(problems), keep)
+        self.app.call_from_thread(
+            self.found, generation, box, hits, ids, tuple(problems), keep, marker
+        )
 
     def found(
         self,
@@ -379,8 +399,10 @@ class BeliefsScreen(Screen[None]):
         ids: array[int] | None,
         problems: tuple[str, ...],
         keep: int | None,
+        marker: Callable[[str], tuple[int, ...]] | None = None,
     ) -> None:
-        """Draw a search's result, unless a newer search was asked for meanwhile."""
+        """Draw a search's result, unless a newer search was asked for meanwhile. The rows
+        drawn are marked as they are drawn (`marker`)."""
         if generation != self.generation or self.index is None:
             self.dropped += 1
             return
@@ -389,7 +411,7 @@ class BeliefsScreen(Screen[None]):
         if keep is None:
             keep = self.beliefs.current_id if self.shown_text == box.text else None
         if hits is not None:
-            self.beliefs.show_hits(hits, index.entries, keep=keep, now=now)
+            self.beliefs.show_hits(hits, index.entries, keep=keep, now=now, marker=marker)
             self.total = len(hits)
         else:
             assert ids is not None
@@ -424,7 +446,7 @@ class BeliefsScreen(Screen[None]):
                 parts.append(described)
             parts.extend(self.problems)
             text = " · ".join(parts)
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(text, layout=False)  # one line, always
 
     def show_empty(self) -> None:
         empty = self.index is not None and not self.beliefs.ids
@@ -445,21 +467,31 @@ class BeliefsScreen(Screen[None]):
         self.shown = None
         self.sighting = 0
         memory = self.beliefs.current
-        self.query_one("#card", Static).update(belief_card(memory, None))
+        self.query_one("#card", Static).update(belief_card(memory, None), layout=False)
         if memory is None:
-            self.show_panes(Content(""), Content(""), Content(""))
+            self.show_panes(BLANK, BLANK, BLANK)
             return
-        loading = Content.styled("Loading…", "$text-muted")
-        self.show_panes(loading, loading, loading)
-        self.load_detail(memory.id)
+        self.show_panes(LOADING, LOADING, LOADING)
+        typing = self.focused is self.query_one("#search", Input)
+        self.load_detail(memory.id, delay=TYPING_DETAIL_DELAY if typing else DETAIL_DELAY)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_detail(self, memory_id: int, sighting: int = 0) -> None:
-        """The memory's detail, then one of its sightings read back from its transcript."""
+    def load_detail(self, memory_id: int, sighting: int = 0, delay: float = 0.0) -> None:
+        """The memory's detail, then one of its sightings read back from its transcript.
+
+        After `delay` seconds, unless another row was highlighted meanwhile (this worker is
+        then cancelled): reading a detail through SQLAlchemy is Python work that competes with
+        the search for the GIL, and while the person types or runs down the list, the rows
+        the cursor passes are not read.
+        """
         from memtui.services import curate
         from memtui.services.provenance import provenance
 
         worker = get_current_worker()
+        if delay:
+            time.sleep(delay)
+            if worker.is_cancelled:
+                return
         try:
             detail = curate.show(self.database, memory_id, relations=False)
         except MemtuiError:
@@ -479,7 +511,9 @@ class BeliefsScreen(Screen[None]):
         if self.beliefs.current_id != detail.memory.id:
             return
         self.detail = detail
-        self.query_one("#card", Static).update(belief_card(self.beliefs.current, detail))
+        self.query_one("#card", Static).update(
+            belief_card(self.beliefs.current, detail), layout=False
+        )
         self.show_panes(
             evidence_content(detail, None, self.sighting),
             belief_lineage_content(detail),
@@ -520,12 +554,20 @@ class BeliefsScreen(Screen[None]):
         self.draw_pane()
 
     def draw_pane(self) -> None:
-        labels = []
-        for name, key in TABS:
-            label = f" {name.capitalize()} ({key}) "
-            labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
-        self.query_one("#tabs", Static).update(Content.assemble(*labels))
-        self.query_one("#pane", Pane).show(self.panes.get(self.tab, Content("")))
+        """The tabs and the pane of the tab chosen, each drawn again only when it changed:
+        while typing, every result moves the cursor, and redrawing the lower half per key
+        cost more than the search."""
+        if self.drawn_tab != self.tab:
+            labels = []
+            for name, key in TABS:
+                label = f" {name.capitalize()} ({key}) "
+                labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
+            self.query_one("#tabs", Static).update(Content.assemble(*labels), layout=False)
+            self.drawn_tab = self.tab
+        content = self.panes.get(self.tab, BLANK)
+        if content is not self.drawn_pane:
+            self.query_one("#pane", Pane).show(content)
+            self.drawn_pane = content
 
     # --- changing a belief --------------------------------------------------------------------
 

@@ -120,9 +120,20 @@ class _Alternatives:
     """Whole words, with how closely each spells the query word (0-100)."""
     prefixes: set[str] = field(default_factory=set)
     splits: list[tuple[str, str]] = field(default_factory=list)
+    _starts: re.Pattern[str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.prefixes or self.splits)
+
+    def starts(self) -> re.Pattern[str] | None:
+        """A pattern finding a word that begins with one of the prefixes, in text whose words
+        are separated by whitespace (one C call per text instead of a loop over its words)."""
+        if not self.prefixes:
+            return None
+        if self._starts is None:
+            alternatives = "|".join(re.escape(p) for p in sorted(self.prefixes))
+            self._starts = re.compile(rf"(?:^|\s)(?:{alternatives})")
+        return self._starts
 
     def expression(self) -> str:
         """An FTS5 query matching any of the alternatives."""
@@ -159,6 +170,9 @@ _INSERT = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
+_KINDS = {k.value: k for k in Kind}
+_STATUSES = {s.value: s for s in Status}
+_SCOPES = {s.value: s for s in Scope}
 Row = tuple[int, str, str, str, str, str | None, int, int, int]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -196,6 +210,8 @@ class SearchIndex:
         self._next_slot = 1
         self._size = 0
         self._tool_bits: dict[str, int] = {}
+        self._tool_names: dict[int, tuple[str, ...]] = {}
+        """The tool names of a tool mask, sorted (bits are only ever added, never changed)."""
         self._vocab: dict[str, int] = {}
         """Indexed word -> number of memories holding it."""
         self._sorted: list[str] | None = None
@@ -507,7 +523,7 @@ class SearchIndex:
         }
         scored = []
         for position, folded in enumerate(texts):
-            cover = _cover(tokens, groups, folded.split())
+            cover = _cover(tokens, groups, folded)
             score = COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * contiguity.get(position, 0.0)
             scored.append((score, position))
         # Best score first; among equals, the most recent change (the highest slot).
@@ -523,14 +539,18 @@ class SearchIndex:
 
     def _entry(self, row: Row) -> IndexedMemory:
         memory_id, text, kind, status, scope, project, tools, locked, updated = row
+        names = self._tool_names.get(tools)
+        if names is None:
+            names = tuple(sorted(t for t, bit in self._tool_bits.items() if tools & bit))
+            self._tool_names[tools] = names
         return IndexedMemory(
             id=memory_id,
             text=text,
-            kind=Kind(kind),
-            status=Status(status),
-            scope=Scope(scope),
+            kind=_KINDS[kind],
+            status=_STATUSES[status],
+            scope=_SCOPES[scope],
             project=project,
-            tools=tuple(sorted(t for t, bit in self._tool_bits.items() if tools & bit)),
+            tools=names,
             locked=bool(locked),
             updated_at=EPOCH + updated * MICROSECOND,
         )
@@ -691,19 +711,19 @@ def highlight(text: str, tokens: Sequence[str], groups: Sequence[_Alternatives])
     return tuple(sorted(marked))
 
 
-def _cover(tokens: Sequence[str], groups: Sequence[_Alternatives], text_words: list[str]) -> float:
-    """How well each query word is matched by some word of the text, on average (0-100)."""
-    present = set(text_words)
+def _cover(tokens: Sequence[str], groups: Sequence[_Alternatives], folded: str) -> float:
+    """How well each query word is matched by some word of the text (folded, its words
+    separated by whitespace), on average (0-100)."""
+    present = set(folded.split())
     total = 0.0
     for token, group in zip(tokens, groups, strict=True):
         if token in present:
             total += 100.0
             continue
         best = max((group.exact[w] for w in present.intersection(group.exact)), default=0.0)
-        if best < PREFIX_SCORE and group.prefixes:
-            starts = tuple(group.prefixes)
-            if any(w.startswith(starts) for w in text_words):
-                best = PREFIX_SCORE if token in group.prefixes else max(best, 80.0)
+        starts = group.starts() if best < PREFIX_SCORE else None
+        if starts is not None and starts.search(folded):
+            best = PREFIX_SCORE if token in group.prefixes else max(best, 80.0)
         if best < SPLIT_SCORE and any(head in present for head, _ in group.splits):
             best = SPLIT_SCORE
         total += best

@@ -18,6 +18,7 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
     from array import array
     from concurrent.futures import Future
 
+    from textual.timer import Timer
+
     from memtui.core.records import IndexedMemory, MemoryDetail, SearchHit
     from memtui.services.firstpage import BeliefsPage
     from memtui.services.provenance import Provenance
@@ -64,6 +67,8 @@ DETAIL_DELAY = 0.05
 """Seconds a row stays under the cursor before its detail is read."""
 TYPING_DETAIL_DELAY = 0.3
 """The same while the search box has the focus: a result drawn while typing is soon replaced."""
+HOLD = 0.05
+"""Seconds the repaints may be held for a search's result (`hold_frames`)."""
 BLANK = Content("")
 LOADING = Content.styled("Loading…", "$text-muted")
 EMPTY = "No belief yet: confirm candidates in the inbox (i) and they appear here."
@@ -152,6 +157,9 @@ class BeliefsScreen(Screen[None]):
         self.writer = Writer(self, lambda: self.database, self.written)
         self.starting = False
         self.drawn_tab: str | None = None
+        self.held: AbstractContextManager[None] | None = None
+        """Textual's batch of repaints held while a search runs (`hold_frames`)."""
+        self.held_timer: Timer | None = None
         self.drawn_pane: Content | None = None
         """Whether the first page and the index were asked for."""
 
@@ -328,7 +336,32 @@ class BeliefsScreen(Screen[None]):
     def typed(self, event: Input.Changed) -> None:
         self.query_box = BeliefQuery.parse(event.value)
         self.query_box_text = event.value.strip()
+        if self.index is not None:
+            self.hold_frames()
         self.run_search()
+
+    def hold_frames(self) -> None:
+        """Paint the letter typed and its results in one frame (at most HOLD seconds later).
+
+        Textual paints at most once per 1/60 s: the frame echoing the letter, painted at once,
+        made the frame of its results wait for the next period, and painting it took the GIL
+        from the search meanwhile. So the screen's repaints are held (Textual's public
+        `batch_update`) until the result of the newest search is drawn, or HOLD has passed.
+        """
+        if self.held is not None:
+            return
+        held = self.app.batch_update()
+        held.__enter__()
+        self.held = held
+        self.held_timer = self.set_timer(HOLD, self.release_frames)
+
+    def release_frames(self) -> None:
+        held, self.held = self.held, None
+        if self.held_timer is not None:
+            self.held_timer.stop()
+            self.held_timer = None
+        if held is not None:
+            held.__exit__(None, None, None)
 
     @on(Input.Submitted, "#search")
     def submitted(self) -> None:
@@ -421,6 +454,7 @@ class BeliefsScreen(Screen[None]):
         self.problems = problems
         self.show_empty()
         self.show_status()
+        self.release_frames()  # the letter and its result are painted in the next frame
 
     def show_status(self) -> None:
         if self.index is None:

@@ -17,11 +17,11 @@ waits for the next tick of that clock, and the figure includes that wait. The pa
 keys is 30 ms plus a random part of one frame period (seeded), so that the keys do not keep
 step with the frame clock.
 "Start" is wall time of a fresh process from spawn to its first frame showing beliefs, started
-as `memtui --screen beliefs` starts, from compiled bytecode as an installed memtui does (the
-bare app's Textual has its own in site-packages), (the first screenful is read with sqlite3 while Textual
-loads; the index is built behind it). The same process then runs until the first frame drawn
-from the search index: that time is reported too, and the RSS target is checked then, with the
-index built (the RSS at the first frame is shown beside it).
+as `memtui --screen beliefs` starts (the first screenful is read with sqlite3 while Textual
+loads; the index is built behind it), from compiled bytecode as an installed memtui does (the
+bare app's Textual has its own in site-packages). The same process then runs until the first
+frame drawn from the search index: that time is reported too, and the RSS target is checked
+then, with the index built (the RSS at the first frame is shown beside it).
 """
 
 from __future__ import annotations

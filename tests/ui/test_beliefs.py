@@ -335,3 +335,25 @@ async def test_opened_on_the_beliefs_it_draws_them_before_the_index_and_searches
 
 def status_text(app: MemtuiApp) -> str:
     return str(app.screen.query_one("#status").render())
+
+
+async def test_leaving_while_a_search_is_held_back_never_freezes_the_app(
+    db: Database, beliefs: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letter typed waits for its result in one frame; leaving meanwhile lets go."""
+    from memtui.ui.screens import beliefs as screens
+
+    monkeypatch.setattr(screens, "HOLD", 60.0)  # only leaving can let go within the test
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        screen = beliefs_screen(app)
+        monkeypatch.setattr(screen, "search", lambda *args: None)  # the result never comes
+        await pilot.press("slash", "p")
+        assert screen.held is not None
+        assert app._batch_count == 1
+        await pilot.press("escape", "escape")  # to the list, then back to the inbox
+        await settle(app, pilot)
+        assert not isinstance(app.screen, BeliefsScreen)
+        assert screen.held is None
+        assert app._batch_count == 0

@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import ScreenResume
+from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -354,6 +354,11 @@ class BeliefsScreen(Screen[None]):
         held.__enter__()
         self.held = held
         self.held_timer = self.set_timer(HOLD, self.release_frames)
+
+    @on(ScreenSuspend)
+    def suspended(self) -> None:
+        """Leaving the screen (another screen, a dialog) never leaves the repaints held."""
+        self.release_frames()
 
     def release_frames(self) -> None:
         held, self.held = self.held, None

@@ -47,7 +47,7 @@ def open_app(args: argparse.Namespace, settings: Settings) -> int:
         return open_demo(args)
     if not interactive():
         return status_instead(settings)
-    app = build_app(settings, watch=not args.no_watch)
+    app = build_app(settings, watch=not args.no_watch, start=args.screen)
     try:
         app.run()
     finally:
@@ -55,8 +55,10 @@ def open_app(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def build_app(settings: Settings, *, watch: bool = True) -> MemtuiApp:
-    """The app on the configured store (migrated first if it needs it)."""
+def build_app(settings: Settings, *, watch: bool = True, start: str = "inbox") -> MemtuiApp:
+    """The app on the configured store (migrated first if it needs it), opened on the screen
+    `start` (inbox, beliefs or history)."""
+    from memtui.services.firstpage import prefetch_beliefs
     from memtui.services.review import is_current_sqlite, prefetch
 
     url = settings.database_url
@@ -64,7 +66,10 @@ def build_app(settings: Settings, *, watch: bool = True) -> MemtuiApp:
         from memtui.cli.commands import open_store
 
         open_store(settings).close()  # creates or migrates the store, the one slow start
-    first = prefetch(url)  # reads the inbox while Textual loads
+    # The first screen's rows are read while Textual loads; the inbox under another screen
+    # reads its own once that screen is drawn.
+    first = prefetch(url) if start == "inbox" else None
+    first_beliefs = prefetch_beliefs(url) if start == "beliefs" else None
     from memtui.ui.app import make_app
 
     def opener() -> Database:
@@ -85,7 +90,9 @@ def build_app(settings: Settings, *, watch: bool = True) -> MemtuiApp:
         watch=watch,
         empty_hint=EMPTY_HINT,
         first=first,
+        first_beliefs=first_beliefs,
         settings=settings,
+        start=start,
         home_project=str(paths.project_root(here)) if paths.in_git_project(here) else None,
     )
 
@@ -128,6 +135,7 @@ def open_demo(args: argparse.Namespace) -> int:
             settings=demo.settings,
             user_level=False,  # the demo writes its own projects' files, never your home's
             offer_import=False,
+            start=args.screen,
         )
         try:
             app.run()

@@ -62,6 +62,12 @@ def build_parser() -> Parser:
         action="store_true",
         help="open the app without reading transcripts as they change",
     )
+    parser.add_argument(
+        "--screen",
+        choices=("inbox", "beliefs", "history"),
+        default="inbox",
+        help="the screen the app opens on (default: inbox)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help_text: str, *, json: bool = True) -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from typing import Any
 
 from memtui.core.models import Action, Kind, Scope, Status
 from memtui.core.rows import InboxRow as InboxRow
+from memtui.core.rows import IndexedMemory as IndexedMemory
 
 JSONDict = dict[str, Any]
 
@@ -451,36 +452,6 @@ class RulesFile:
             "project": self.project,
             "target": self.target,
             "instructions": self.instructions,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class IndexedMemory:
-    """What the search index keeps of a memory: enough to filter it and draw its row."""
-
-    id: int
-    text: str
-    kind: Kind
-    status: Status
-    scope: Scope
-    project: str | None
-    tools: tuple[str, ...]
-    """The tools its evidence came from (`manual` for a belief typed in)."""
-    locked: bool
-    updated_at: datetime
-
-    def to_json(self) -> JSONDict:
-        """JSON form, for `memtui search --json`."""
-        return {
-            "id": self.id,
-            "text": self.text,
-            "kind": self.kind.value,
-            "status": self.status.value,
-            "scope": self.scope.value,
-            "project": self.project,
-            "tools": list(self.tools),
-            "locked": self.locked,
-            "updated_at": iso(self.updated_at),
         }
 
 

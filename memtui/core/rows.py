@@ -1,10 +1,12 @@
-"""The one record the app's first frame needs, kept apart from the others so that drawing the
-inbox does not pay for defining every record class memtui has (records.py re-exports it)."""
+"""The records the app's first frame needs (a row of the inbox, a row of the beliefs), kept
+apart from the others so that drawing a first screen does not pay for defining every record
+class memtui has (records.py re-exports them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from memtui.core.models import Kind, Scope, Status
 
@@ -34,3 +36,33 @@ class InboxRow:
     tools: int
     """How many different tools the statement was seen in."""
     redactions: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedMemory:
+    """What the search index keeps of a memory: enough to filter it and draw its row."""
+
+    id: int
+    text: str
+    kind: Kind
+    status: Status
+    scope: Scope
+    project: str | None
+    tools: tuple[str, ...]
+    """The tools its evidence came from (`manual` for a belief typed in)."""
+    locked: bool
+    updated_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form, for `memtui search --json`."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "kind": self.kind.value,
+            "status": self.status.value,
+            "scope": self.scope.value,
+            "project": self.project,
+            "tools": list(self.tools),
+            "locked": self.locked,
+            "updated_at": self.updated_at.isoformat(),
+        }

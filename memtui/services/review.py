@@ -8,12 +8,12 @@ reads through the curation service.
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 
 from memtui.core.models import Status
 from memtui.core.rows import InboxRow
+from memtui.services.firstpage import in_thread
 from memtui.store.fastread import read_first, revision, sqlite_file
 from memtui.store.schema import HEAD_REVISION
 
@@ -54,13 +54,4 @@ def prefetch(url: str) -> Future[Look | None]:
     The command line calls this before it imports Textual: SQLite works with the GIL released,
     so the inbox is read while the app's modules load.
     """
-    future: Future[Look | None] = Future()
-
-    def read() -> None:
-        try:
-            future.set_result(first_look(url, limit=FIRST_PAGE))
-        except BaseException as exc:
-            future.set_exception(exc)
-
-    threading.Thread(target=read, name="memtui-prefetch", daemon=True).start()
-    return future
+    return in_thread(lambda: first_look(url, limit=FIRST_PAGE), "memtui-prefetch")

@@ -36,7 +36,8 @@ from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
@@ -46,7 +47,9 @@ from sqlalchemy import select
 from memtui.core.models import Kind, Scope, Status
 from memtui.core.records import IndexedMemory, MemoryRecord, SearchHit
 from memtui.store.database import Database
+from memtui.store.fastread import revision, sqlite_file
 from memtui.store.models import Evidence, Memory, Project
+from memtui.store.schema import HEAD_REVISION
 
 CANDIDATES = 400
 """Memories fetched from the word index per query and ranked by rapidfuzz (~5 us each)."""
@@ -117,9 +120,20 @@ class _Alternatives:
     """Whole words, with how closely each spells the query word (0-100)."""
     prefixes: set[str] = field(default_factory=set)
     splits: list[tuple[str, str]] = field(default_factory=list)
+    _starts: re.Pattern[str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.prefixes or self.splits)
+
+    def starts(self) -> re.Pattern[str] | None:
+        """A pattern finding a word that begins with one of the prefixes, in text whose words
+        are separated by whitespace (one C call per text instead of a loop over its words)."""
+        if not self.prefixes:
+            return None
+        if self._starts is None:
+            alternatives = "|".join(re.escape(p) for p in sorted(self.prefixes))
+            self._starts = re.compile(rf"(?:^|\s)(?:{alternatives})")
+        return self._starts
 
     def expression(self) -> str:
         """An FTS5 query matching any of the alternatives."""
@@ -140,7 +154,7 @@ _SCHEMA = (
         project TEXT,
         tools INTEGER NOT NULL,
         locked INTEGER NOT NULL,
-        updated REAL NOT NULL
+        updated INTEGER NOT NULL
     )""",
     # External content: the text is stored once, in docs. The prefix indexes make the first
     # keystrokes ("p", "pr", "pre") as fast as whole words.
@@ -156,20 +170,48 @@ _INSERT = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
-Row = tuple[int, str, str, str, str, str | None, int, int, float]
+_KINDS = {k.value: k for k in Kind}
+_STATUSES = {s.value: s for s in Status}
+_SCOPES = {s.value: s for s in Scope}
+Row = tuple[int, str, str, str, str, str | None, int, int, int]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+_FROM_FILE = """
+INSERT INTO docs (id, text, kind, status, scope, project, tools, locked, updated)
+SELECT m.id, m.text, m.kind, m.status, m.scope, p.root,
+       coalesce((SELECT sum(b.bit) FROM (
+           SELECT DISTINCT {bit} AS bit FROM store.evidence AS e WHERE e.memory_id = m.id
+       ) AS b), 0),
+       m.locked,
+       CAST(strftime('%s', substr(m.updated_at, 1, 19)) AS INTEGER) * 1000000
+           + CAST(substr(m.updated_at, 21, 6) AS INTEGER)
+FROM store.memories AS m LEFT OUTER JOIN store.projects AS p ON p.id = m.project_id
+ORDER BY m.updated_at, m.id
+"""
+"""Every memory of a SQLite store copied into the index in one statement, oldest change first
+(as `_load` orders them), without one Python object per memory: SQLite runs it with the GIL
+released. The store keeps timestamps as `YYYY-MM-DD HH:MM:SS.ffffff` (naive UTC), turned here
+into microseconds since the epoch, exactly as `_micros` does (the whole seconds from the first
+19 characters: strftime would round the fraction to milliseconds first)."""
 
 
 class SearchIndex:
     """The memories, indexed for search as you type and for filtered listings."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        # A URI name, so that a store file can be attached read-only (`_copy_file`).
+        self._db = sqlite3.connect(
+            "file::memory:", uri=True, check_same_thread=False, isolation_level=None
+        )
         for statement in _SCHEMA:
             self._db.execute(statement)
         self._lock = threading.RLock()
         self._next_slot = 1
         self._size = 0
         self._tool_bits: dict[str, int] = {}
+        self._tool_names: dict[int, tuple[str, ...]] = {}
+        """The tool names of a tool mask, sorted (bits are only ever added, never changed)."""
         self._vocab: dict[str, int] = {}
         """Indexed word -> number of memories holding it."""
         self._sorted: list[str] | None = None
@@ -181,10 +223,48 @@ class SearchIndex:
 
     @classmethod
     def build(cls, db: Database) -> SearchIndex:
-        """An index of every memory in the store."""
+        """An index of every memory in the store.
+
+        A SQLite store at the current schema is copied by SQLite itself (`_copy_file`: a
+        second or so for 100,000 memories, with the GIL released, so the app stays fluid);
+        any other is read through SQLAlchemy.
+        """
         index = cls()
-        index._load(_read_store(db, None), bulk=True)
+        path = sqlite_file(db.url)
+        if path is not None and revision(path) == HEAD_REVISION:
+            index._copy_file(path)
+        else:
+            index._load(_read_store(db, None), bulk=True)
         return index
+
+    def _copy_file(self, path: Path) -> None:
+        """Fill an empty index from a SQLite store file, in SQL."""
+        with self._lock:
+            self._db.execute("ATTACH DATABASE ? AS store", (f"{path.resolve().as_uri()}?mode=ro",))
+            try:
+                self._db.execute("BEGIN")
+                tools = [
+                    row[0]
+                    for row in self._db.execute(
+                        "SELECT DISTINCT tool FROM store.evidence ORDER BY tool"
+                    )
+                ]
+                self._tool_mask(tools)
+                cases = " ".join(f"WHEN ? THEN {bit}" for bit in self._tool_bits.values())
+                bit = f"CASE e.tool {cases} ELSE 0 END" if cases else "0"
+                self._db.execute(_FROM_FILE.format(bit=bit), list(self._tool_bits))
+                self._db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+                self._db.execute("COMMIT")
+            finally:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                self._db.execute("DETACH DATABASE store")
+            self._size, top = self._db.execute(
+                "SELECT count(*), coalesce(max(slot), 0) FROM docs"
+            ).fetchone()
+            self._next_slot = top + 1
+            self._vocab = dict(self._db.execute("SELECT term, doc FROM vocab").fetchall())
+            self._changed()
 
     @classmethod
     def from_entries(cls, entries: Iterable[IndexedMemory]) -> SearchIndex:
@@ -250,7 +330,7 @@ class SearchIndex:
             entry.project,
             self._tool_mask(entry.tools),
             int(entry.locked),
-            entry.updated_at.timestamp(),
+            _micros(entry.updated_at),
         )
 
     def _delete(self, memory_id: int) -> None:
@@ -350,12 +430,15 @@ class SearchIndex:
         limit: int = DEFAULT_LIMIT,
         *,
         stale: Callable[[], bool] | None = None,
+        mark: bool = True,
     ) -> list[SearchHit]:
         """The memories best matching `text`, best first, with the characters that matched.
 
         Tolerates typos and any word order. An empty query finds nothing: use `listing()`.
         `stale` is asked between the steps; when it answers True (the person typed on), the
-        search stops with Superseded.
+        search stops with Superseded. With `mark=False` the hits' positions are left empty
+        (working them out was most of a query's time): a screen marks the rows it draws with
+        `marker(text)`.
         """
         tokens = list(dict.fromkeys(words(text)))
         if not tokens or limit <= 0:
@@ -394,7 +477,18 @@ class SearchIndex:
             rows += [r for r in more if r[0] not in found][: CANDIDATES - len(rows)]
         if stale is not None and stale():
             raise Superseded
-        return self._rank(text, tokens, groups, rows, limit)
+        return self._rank(text, tokens, groups, rows, limit, mark)
+
+    def marker(self, text: str) -> Callable[[str], tuple[int, ...]]:
+        """The characters `query(text)` marks in a hit's text, as a function of that text:
+        pure, cheap for one row, safe to call on any thread."""
+        tokens = list(dict.fromkeys(words(text)))
+        typing = not text[-1:].isspace()
+        groups = [
+            self._alternatives(token, typing and n == len(tokens) - 1)
+            for n, token in enumerate(tokens)
+        ]
+        return lambda found: highlight(found, tokens, groups)
 
     def _candidates(
         self, expression: str, where: str, params: list[Any], limit: int
@@ -414,6 +508,7 @@ class SearchIndex:
         groups: list[_Alternatives],
         rows: list[tuple[int, str]],
         limit: int,
+        mark: bool,
     ) -> list[SearchHit]:
         if not rows:
             return []
@@ -428,7 +523,7 @@ class SearchIndex:
         }
         scored = []
         for position, folded in enumerate(texts):
-            cover = _cover(tokens, groups, folded.split())
+            cover = _cover(tokens, groups, folded)
             score = COVER_WEIGHT * cover + (1 - COVER_WEIGHT) * contiguity.get(position, 0.0)
             scored.append((score, position))
         # Best score first; among equals, the most recent change (the highest slot).
@@ -437,23 +532,27 @@ class SearchIndex:
         # A memory removed by another thread meanwhile is left out.
         entries = {e.id: e for e in self.entries([rows[position][0] for _, position in best])}
         return [
-            SearchHit(entry, score, highlight(entry.text, tokens, groups))
+            SearchHit(entry, score, highlight(entry.text, tokens, groups) if mark else ())
             for score, position in best
             if (entry := entries.get(rows[position][0])) is not None
         ]
 
     def _entry(self, row: Row) -> IndexedMemory:
         memory_id, text, kind, status, scope, project, tools, locked, updated = row
+        names = self._tool_names.get(tools)
+        if names is None:
+            names = tuple(sorted(t for t, bit in self._tool_bits.items() if tools & bit))
+            self._tool_names[tools] = names
         return IndexedMemory(
             id=memory_id,
             text=text,
-            kind=Kind(kind),
-            status=Status(status),
-            scope=Scope(scope),
+            kind=_KINDS[kind],
+            status=_STATUSES[status],
+            scope=_SCOPES[scope],
             project=project,
-            tools=tuple(t for t, bit in self._tool_bits.items() if tools & bit),
+            tools=names,
             locked=bool(locked),
-            updated_at=datetime.fromtimestamp(updated, UTC),
+            updated_at=EPOCH + updated * MICROSECOND,
         )
 
     def _where(self, filters: SearchFilters) -> tuple[str, list[Any]]:
@@ -612,19 +711,19 @@ def highlight(text: str, tokens: Sequence[str], groups: Sequence[_Alternatives])
     return tuple(sorted(marked))
 
 
-def _cover(tokens: Sequence[str], groups: Sequence[_Alternatives], text_words: list[str]) -> float:
-    """How well each query word is matched by some word of the text, on average (0-100)."""
-    present = set(text_words)
+def _cover(tokens: Sequence[str], groups: Sequence[_Alternatives], folded: str) -> float:
+    """How well each query word is matched by some word of the text (folded, its words
+    separated by whitespace), on average (0-100)."""
+    present = set(folded.split())
     total = 0.0
     for token, group in zip(tokens, groups, strict=True):
         if token in present:
             total += 100.0
             continue
         best = max((group.exact[w] for w in present.intersection(group.exact)), default=0.0)
-        if best < PREFIX_SCORE and group.prefixes:
-            starts = tuple(group.prefixes)
-            if any(w.startswith(starts) for w in text_words):
-                best = PREFIX_SCORE if token in group.prefixes else max(best, 80.0)
+        starts = group.starts() if best < PREFIX_SCORE else None
+        if starts is not None and starts.search(folded):
+            best = PREFIX_SCORE if token in group.prefixes else max(best, 80.0)
         if best < SPLIT_SCORE and any(head in present for head, _ in group.splits):
             best = SPLIT_SCORE
         total += best
@@ -639,6 +738,11 @@ def _common(token: str, word: str) -> list[int]:
         if block.tag == "equal"
         for j in range(block.dest_start, block.dest_end)
     ]
+
+
+def _micros(moment: datetime) -> int:
+    """A timestamp as whole microseconds since the epoch (exact, unlike a float)."""
+    return (moment - EPOCH) // MICROSECOND
 
 
 def _entry(record: MemoryRecord | IndexedMemory) -> IndexedMemory:

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from memtui.core.models import Kind, Scope, Status
-from memtui.core.rows import InboxRow
+from memtui.core.rows import InboxRow, IndexedMemory
 
 INBOX_SQL = """
 SELECT m.id, m.kind, m.text, m.status, m.scope, p.root, m.confidence, m.locked, m.flags,
@@ -48,6 +48,26 @@ AND m.id IN (
 """Keeps INBOX_SQL to its first rows, in the same order."""
 
 COUNTS_SQL = "SELECT status, count(*) FROM memories GROUP BY status"
+
+TOOL_SEPARATOR = "\x1f"
+BELIEFS_SQL = """
+SELECT m.id, m.text, m.kind, m.status, m.scope, p.root,
+       (SELECT group_concat(t.tool, char(31)) FROM (
+            SELECT DISTINCT e.tool AS tool FROM evidence AS e WHERE e.memory_id = m.id
+            ORDER BY e.tool
+       ) AS t),
+       m.locked, m.updated_at
+FROM (
+    SELECT id FROM memories WHERE status IN ({statuses})
+    ORDER BY updated_at DESC, id DESC LIMIT {limit}
+) AS top
+JOIN memories AS m ON m.id = top.id
+LEFT OUTER JOIN projects AS p ON p.id = m.project_id
+ORDER BY m.updated_at DESC, m.id DESC
+"""
+"""The first rows of the beliefs list, in the search index's listing order (most recent change
+first, then the highest id), each with the tools of its evidence sorted by name. The newest
+`limit` ids are picked from the narrow rows first; only they are joined and summed up."""
 
 
 def inbox_sql(
@@ -100,6 +120,24 @@ def inbox_row(raw: Sequence[object]) -> InboxRow:
         tool=str(raw[12] or ""),
         tools=int(raw[13]),  # type: ignore[call-overload]
         redactions=int(raw[14]),  # type: ignore[call-overload]
+    )
+
+
+def indexed_row(raw: Sequence[object]) -> IndexedMemory:
+    """One row of BELIEFS_SQL as the record the search index hands out."""
+    updated = aware(raw[8])
+    assert updated is not None
+    tools = raw[6]
+    return IndexedMemory(
+        id=int(raw[0]),  # type: ignore[call-overload]
+        text=str(raw[1]),
+        kind=Kind(str(raw[2])),
+        status=Status(str(raw[3])),
+        scope=Scope(str(raw[4])),
+        project=raw[5] if isinstance(raw[5], str) else None,
+        tools=tuple(tools.split(TOOL_SEPARATOR)) if isinstance(tools, str) and tools else (),
+        locked=bool(raw[7]),
+        updated_at=updated,
     )
 
 
@@ -174,5 +212,34 @@ def read_counts(path: Path) -> dict[Status, int]:
         for status, count in connection.execute(COUNTS_SQL):
             counts[Status(status)] = int(count)
         return counts
+    finally:
+        connection.close()
+
+
+def read_beliefs(
+    path: Path, head: str, statuses: Collection[Status], limit: int
+) -> tuple[list[IndexedMemory], int] | None:
+    """The first `limit` rows of the beliefs list and how many rows it has in all, on one
+    connection, if the file is at schema revision `head`; None if it is not (or cannot be
+    read)."""
+    if not path.is_file():
+        return None
+    listed = ", ".join(f"'{Status(s).value}'" for s in statuses)
+    try:
+        connection = _connect(path)
+    except sqlite3.Error:
+        return None
+    try:
+        found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        if not found or found[0] != head:
+            return None
+        sql = BELIEFS_SQL.format(statuses=listed, limit=int(limit))
+        rows = [indexed_row(raw) for raw in connection.execute(sql)]
+        (total,) = connection.execute(
+            f"SELECT count(*) FROM memories WHERE status IN ({listed})"
+        ).fetchone()
+        return rows, int(total)
+    except sqlite3.Error:
+        return None
     finally:
         connection.close()

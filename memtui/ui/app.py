@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from memtui.core.records import RulesFile
     from memtui.core.settings import Settings
+    from memtui.services.firstpage import BeliefsPage
     from memtui.services.ingest import FileResult
     from memtui.services.review import Look
     from memtui.services.search import SearchIndex
@@ -99,6 +100,7 @@ class MemtuiApp(App[None]):
         empty_hint: str = "",
         clock: Callable[[], datetime] | None = None,
         first: Future[Look | None] | None = None,
+        first_beliefs: Future[BeliefsPage | None] | None = None,
         settings: Settings | None = None,
         user_level: bool = True,
         offer_import: bool = True,
@@ -108,6 +110,11 @@ class MemtuiApp(App[None]):
         super().__init__()
         self.start = start
         """The screen shown first: inbox, beliefs or history."""
+        self.first_drawn = start == "inbox"
+        """Whether the first screen is drawn. Under another first screen, the inbox waits for
+        it before it reads its rows (and starts the watcher): they would slow that frame."""
+        self.first_beliefs = first_beliefs
+        """The first beliefs as read before the app started (the command line's prefetch)."""
         self.search_index: SearchIndex | None = None
         """The beliefs' search index, built by the beliefs screen when first opened."""
         self.index_built: datetime | None = None
@@ -158,6 +165,17 @@ class MemtuiApp(App[None]):
             self.set_watch_note("reading transcripts…")
         if self.start != "inbox":
             self.open_screen(self.start)
+            if self.start != "beliefs":  # the beliefs screen says when its rows are drawn
+                self.call_after_refresh(self.first_screen_drawn)
+
+    def first_screen_drawn(self) -> None:
+        """The screen the app opened on is drawn: the inbox beneath it may read its rows."""
+        if self.first_drawn:
+            return
+        self.first_drawn = True
+        inbox = self.inbox
+        if inbox.is_mounted:
+            inbox.begin()
 
     def inbox_drawn(self) -> None:
         """The inbox is on screen: now start what may take a while."""
@@ -345,6 +363,7 @@ def make_app(
     empty_hint: str = "",
     clock: Callable[[], datetime] | None = None,
     first: Future[Look | None] | None = None,
+    first_beliefs: Future[BeliefsPage | None] | None = None,
     settings: Settings | None = None,
     user_level: bool = True,
     offer_import: bool = True,
@@ -374,6 +393,7 @@ def make_app(
         empty_hint=empty_hint,
         clock=clock,
         first=first,
+        first_beliefs=first_beliefs,
         settings=settings,
         user_level=user_level,
         offer_import=offer_import,

@@ -54,3 +54,36 @@ def test_the_app_is_built_without_loading_sqlalchemy(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_app_opened_on_the_beliefs_is_built_without_loading_sqlalchemy(
+    tmp_path: Path,
+) -> None:
+    """`memtui --screen beliefs`: the first beliefs are read with sqlite3 while Textual loads;
+    SQLAlchemy and rapidfuzz wait for the index, built behind the first frame."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url)
+    code = (
+        "import sys\n"
+        "from memtui.cli.parser import build_parser\n"
+        f"args = build_parser().parse_args(['--db', {url!r}, '--screen', 'beliefs'])\n"
+        "from memtui.cli.app import build_app\n"
+        "from memtui.core.settings import load_settings\n"
+        "app = build_app(load_settings(args.db), watch=False, start=args.screen)\n"
+        "assert app.start == 'beliefs' and app.first is None\n"
+        "page = app.first_beliefs.result(timeout=10)\n"
+        "assert page is not None and page.rows == [] and page.total == 0\n"
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'rapidfuzz', 'watchfiles',"
+        " 'memtui.core.records') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_an_unknown_screen_is_refused_in_one_line() -> None:
+    done = run("--screen", "settings")
+    assert done.returncode == 2
+    assert "invalid choice: 'settings'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -12,13 +12,13 @@ from textual.widgets import Input
 from memtui.core.models import Kind, Scope, Status
 from memtui.services import curate, search
 from memtui.store import Database
-from memtui.ui.app import MemtuiApp
+from memtui.ui.app import MemtuiApp, make_app
 from memtui.ui.clipboard import TERMINAL
 from memtui.ui.screens.beliefs import BeliefsScreen
 from memtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from memtui.ui.screens.history import HistoryList, HistoryScreen
 from memtui.ui.widgets.beliefs import BeliefList
-from tests.ui.conftest import Seeded, app_on, settle, status_of
+from tests.ui.conftest import NOW, Seeded, app_on, settle, status_of
 
 
 def beliefs_screen(app: MemtuiApp) -> BeliefsScreen:
@@ -280,3 +280,80 @@ async def test_as_of_lists_what_was_believed_then(
         await settle(app, pilot)
         assert history.past is None
         assert history.events
+
+
+async def test_opened_on_the_beliefs_it_draws_them_before_the_index_and_searches_after(
+    db: Database, beliefs: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first screenful comes from sqlite3; what is typed while the index is being built
+    is searched once it is ready."""
+    from memtui.services.firstpage import prefetch_beliefs
+
+    release = threading.Event()
+    build = search.SearchIndex.build
+
+    def held(database: Database) -> search.SearchIndex:
+        assert release.wait(timeout=30)
+        return build(database)
+
+    monkeypatch.setattr(search.SearchIndex, "build", held)
+    app = make_app(
+        db,
+        watch=False,
+        prefs_file=tmp_path / "prefs.json",
+        clock=lambda: NOW,
+        offer_import=False,
+        start="beliefs",
+        first_beliefs=prefetch_beliefs(db.url),
+    )
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = beliefs_screen(app)
+        for _ in range(500):  # the first page arrives from the prefetch thread
+            if screen.shown_text is not None:
+                break
+            await pilot.pause()
+        assert screen.shown_text == ""
+        assert screen.index is None
+        assert listed(app) == beliefs  # the index's own order, read before it exists
+        assert "indexing the beliefs… · 3 beliefs, newest first" in status_text(app)
+        await pilot.press("slash", *"pnpm")
+        await pilot.pause()
+        assert "“pnpm” is searched once the index is ready" in status_text(app)
+        assert listed(app) == beliefs
+        release.set()
+        await settle(app, pilot)
+        assert screen.shown_text == "pnpm"
+        assert listed(app)[0] == beliefs[0]  # "Use pnpm, not npm, in this repo."
+        assert "found" in status_text(app)
+        app.screen.query_one("#search", Input).value = ""
+        await settle(app, pilot)
+        assert listed(app) == beliefs
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert app.inbox.loaded  # the inbox underneath read its rows after the first frame
+
+
+def status_text(app: MemtuiApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+async def test_leaving_while_a_search_is_held_back_never_freezes_the_app(
+    db: Database, beliefs: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letter typed waits for its result in one frame; leaving meanwhile lets go."""
+    from memtui.ui.screens import beliefs as screens
+
+    monkeypatch.setattr(screens, "HOLD", 60.0)  # only leaving can let go within the test
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_beliefs(app, pilot)
+        screen = beliefs_screen(app)
+        monkeypatch.setattr(screen, "search", lambda *args: None)  # the result never comes
+        await pilot.press("slash", "p")
+        assert screen.held is not None
+        assert app._batch_count == 1
+        await pilot.press("escape", "escape")  # to the list, then back to the inbox
+        await settle(app, pilot)
+        assert not isinstance(app.screen, BeliefsScreen)
+        assert screen.held is None
+        assert app._batch_count == 0

@@ -14,8 +14,11 @@ changes go through one ordered writer.
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import ScreenResume
+from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -46,8 +49,12 @@ from memtui.ui.writer import Outcome, Writer
 
 if TYPE_CHECKING:
     from array import array
+    from concurrent.futures import Future
+
+    from textual.timer import Timer
 
     from memtui.core.records import IndexedMemory, MemoryDetail, SearchHit
+    from memtui.services.firstpage import BeliefsPage
     from memtui.services.provenance import Provenance
     from memtui.services.search import SearchIndex
     from memtui.store.database import Database
@@ -56,6 +63,15 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 200
 """Hits of a search drawn, best first."""
 TABS = (("evidence", "p"), ("lineage", "l"), ("revisions", "d"))
+DETAIL_DELAY = 0.05
+"""Seconds a row stays under the cursor before its detail is read."""
+TYPING_DETAIL_DELAY = 0.3
+"""The same while the search box has the focus: a result drawn while typing is soon replaced."""
+HOLD = 0.05
+"""Seconds the repaints may be held for a search's result (`hold_frames`)."""
+BLANK = Content("")
+LOADING = Content.styled("Loading…", "$text-muted")
+EMPTY = "No belief yet: confirm candidates in the inbox (i) and they appear here."
 
 
 class BeliefsScreen(Screen[None]):
@@ -106,7 +122,8 @@ class BeliefsScreen(Screen[None]):
     BeliefsScreen.empty #list { display: none; }
     BeliefsScreen #below { height: 50%; border-top: solid $panel; }
     BeliefsScreen #card {
-        width: 40%; padding: 0 1; background: $surface; border-right: solid $panel;
+        width: 40%; height: 1fr; padding: 0 1; background: $surface;
+        border-right: solid $panel;
     }
     BeliefsScreen #side { width: 1fr; }
     BeliefsScreen #tabs { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
@@ -117,6 +134,8 @@ class BeliefsScreen(Screen[None]):
         super().__init__()
         self.index: SearchIndex | None = None
         self.query_box = BeliefQuery()
+        self.query_box_text = ""
+        """The box as typed (for the status line while the index is being built)."""
         self.generation = 0
         """Raised by each search asked for; a result of an older one is dropped."""
         self.shown_text: str | None = None
@@ -136,6 +155,13 @@ class BeliefsScreen(Screen[None]):
         self.roots: list[str] | None = None
         self.tools: list[str] | None = None
         self.writer = Writer(self, lambda: self.database, self.written)
+        self.starting = False
+        self.drawn_tab: str | None = None
+        self.held: AbstractContextManager[None] | None = None
+        """Textual's batch of repaints held while a search runs (`hold_frames`)."""
+        self.held_timer: Timer | None = None
+        self.drawn_pane: Content | None = None
+        """Whether the first page and the index were asked for."""
 
     @property
     def database(self) -> Database:
@@ -176,13 +202,71 @@ class BeliefsScreen(Screen[None]):
 
     @on(ScreenResume)
     def resumed(self) -> None:
-        """Build the index the first time; later, catch up with changes made elsewhere."""
-        if self.index is None:
-            self.prepare()
-        else:
+        """Draw the first beliefs and build the index the first time; later, catch up with
+        changes made elsewhere."""
+        if self.index is not None:
             self.catch_up()
+        elif not self.starting:
+            self.starting = True
+            app = self.memtui
+            first, app.first_beliefs = app.first_beliefs, None
+            if app.search_index is not None:
+                self.prepare()  # built already (another screen of this app)
+            elif first is None:
+                self.read_first_page()
+            elif first.done():
+                self.first_page(first.result() if first.exception() is None else None)
+            else:
+                self.wait_first_page(first)
 
     # --- the index ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="first", exit_on_error=False)
+    def read_first_page(self) -> None:
+        """The first beliefs read with sqlite3 (None for a store it cannot read)."""
+        from memtui.services.firstpage import first_beliefs
+
+        try:
+            page = first_beliefs(self.memtui.store.url)
+        except Exception:
+            page = None
+        self.app.call_from_thread(self.first_page, page)
+
+    @work(thread=True, exclusive=True, group="first", exit_on_error=False)
+    def wait_first_page(self, first: Future[BeliefsPage | None]) -> None:
+        """Wait for the read the command line started (it is nearly done)."""
+        try:
+            page = first.result()
+        except Exception:
+            page = None
+        self.app.call_from_thread(self.first_page, page)
+
+    def first_page(self, page: BeliefsPage | None) -> None:
+        """Draw the first screenful read before the index, then build the index behind it.
+
+        The rows are the index's own first rows (same order, same content), so the list the
+        index draws next only adds the rows below them.
+        """
+        if page is None or self.index is not None:
+            self.prepare()
+            return
+        rows = {row.id: row for row in page.rows}
+
+        def fetch(ids: Sequence[int]) -> list[IndexedMemory]:
+            return [rows[i] for i in ids if i in rows]
+
+        self.beliefs.show_listing([row.id for row in page.rows], fetch, now=self.memtui.clock())
+        self.total = page.total
+        self.shown_text = ""
+        self.set_class(not page.rows, "empty")
+        if not page.rows:
+            self.query_one("#empty", Static).update(EMPTY)
+        self.show_status()
+        self.call_after_refresh(self.first_drawn)
+
+    def first_drawn(self) -> None:
+        self.memtui.first_screen_drawn()
+        self.prepare()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def prepare(self) -> None:
@@ -202,9 +286,15 @@ class BeliefsScreen(Screen[None]):
         self.app.call_from_thread(self.index_ready, index)
 
     def index_ready(self, index: SearchIndex) -> None:
+        # What is alive now (modules, classes, the screens, the index's vocabulary) lives as
+        # long as the app: freezing it keeps the collector's full passes from walking it
+        # again. Those passes held the GIL 70-80 ms at a time while typing, the longest
+        # stalls of the event loop; new objects are collected as before.
+        gc.freeze()
         self.index = index
         self.run_search()
         self.catch_up()
+        self.memtui.first_screen_drawn()  # when no first page was drawn before the index
 
     @work(thread=True, exclusive=True, group="catch-up", exit_on_error=False)
     def catch_up(self) -> None:
@@ -245,7 +335,38 @@ class BeliefsScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def typed(self, event: Input.Changed) -> None:
         self.query_box = BeliefQuery.parse(event.value)
+        self.query_box_text = event.value.strip()
+        if self.index is not None:
+            self.hold_frames()
         self.run_search()
+
+    def hold_frames(self) -> None:
+        """Paint the letter typed and its results in one frame (at most HOLD seconds later).
+
+        Textual paints at most once per 1/60 s: the frame echoing the letter, painted at once,
+        made the frame of its results wait for the next period, and painting it took the GIL
+        from the search meanwhile. So the screen's repaints are held (Textual's public
+        `batch_update`) until the result of the newest search is drawn, or HOLD has passed.
+        """
+        if self.held is not None:
+            return
+        held = self.app.batch_update()
+        held.__enter__()
+        self.held = held
+        self.held_timer = self.set_timer(HOLD, self.release_frames)
+
+    @on(ScreenSuspend)
+    def suspended(self) -> None:
+        """Leaving the screen (another screen, a dialog) never leaves the repaints held."""
+        self.release_frames()
+
+    def release_frames(self) -> None:
+        held, self.held = self.held, None
+        if self.held_timer is not None:
+            self.held_timer.stop()
+            self.held_timer = None
+        if held is not None:
+            held.__exit__(None, None, None)
 
     @on(Input.Submitted, "#search")
     def submitted(self) -> None:
@@ -291,18 +412,22 @@ class BeliefsScreen(Screen[None]):
         )
         hits: list[SearchHit] | None = None
         ids: array[int] | None = None
+        marker: Callable[[str], tuple[int, ...]] | None = None
         if box.text.strip():
             try:
                 hits = index.query(
-                    box.text, filters, SEARCH_LIMIT, stale=lambda: worker.is_cancelled
+                    box.text, filters, SEARCH_LIMIT, stale=lambda: worker.is_cancelled, mark=False
                 )
+                marker = index.marker(box.text)
             except Superseded:
                 return
         else:
             ids = index.listing(filters)
         if worker.is_cancelled:
             return
-        self.app.call_from_thread(self.found, generation, box, hits, ids, tuple(problems), keep)
+        self.app.call_from_thread(
+            self.found, generation, box, hits, ids, tuple(problems), keep, marker
+        )
 
     def found(
         self,
@@ -312,8 +437,10 @@ class BeliefsScreen(Screen[None]):
         ids: array[int] | None,
         problems: tuple[str, ...],
         keep: int | None,
+        marker: Callable[[str], tuple[int, ...]] | None = None,
     ) -> None:
-        """Draw a search's result, unless a newer search was asked for meanwhile."""
+        """Draw a search's result, unless a newer search was asked for meanwhile. The rows
+        drawn are marked as they are drawn (`marker`)."""
         if generation != self.generation or self.index is None:
             self.dropped += 1
             return
@@ -322,7 +449,7 @@ class BeliefsScreen(Screen[None]):
         if keep is None:
             keep = self.beliefs.current_id if self.shown_text == box.text else None
         if hits is not None:
-            self.beliefs.show_hits(hits, index.entries, keep=keep, now=now)
+            self.beliefs.show_hits(hits, index.entries, keep=keep, now=now, marker=marker)
             self.total = len(hits)
         else:
             assert ids is not None
@@ -332,10 +459,17 @@ class BeliefsScreen(Screen[None]):
         self.problems = problems
         self.show_empty()
         self.show_status()
+        self.release_frames()  # the letter and its result are painted in the next frame
 
     def show_status(self) -> None:
         if self.index is None:
-            text = "indexing the beliefs…"
+            parts = ["indexing the beliefs…"]
+            if self.shown_text is not None:
+                parts.append(f"{self.total:,} belief{'' if self.total == 1 else 's'}, newest first")
+            box = self.query_box
+            if box.text.strip() or box.describe():
+                parts.append(f"“{self.query_box_text}” is searched once the index is ready")
+            text = " · ".join(parts)
         else:
             box = self.query_box
             noun = "belief" if box.statuses == frozenset({Status.CONFIRMED}) else "memor"
@@ -351,7 +485,7 @@ class BeliefsScreen(Screen[None]):
                 parts.append(described)
             parts.extend(self.problems)
             text = " · ".join(parts)
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(text, layout=False)  # one line, always
 
     def show_empty(self) -> None:
         empty = self.index is not None and not self.beliefs.ids
@@ -360,7 +494,7 @@ class BeliefsScreen(Screen[None]):
             if self.query_box.text.strip() or self.query_box.describe():
                 text = "Nothing matches. Try other words, or fewer filters (status:all)."
             else:
-                text = "No belief yet: confirm candidates in the inbox (i) and they appear here."
+                text = EMPTY
             self.query_one("#empty", Static).update(text)
 
     # --- the detail ---------------------------------------------------------------------------
@@ -372,21 +506,31 @@ class BeliefsScreen(Screen[None]):
         self.shown = None
         self.sighting = 0
         memory = self.beliefs.current
-        self.query_one("#card", Static).update(belief_card(memory, None))
+        self.query_one("#card", Static).update(belief_card(memory, None), layout=False)
         if memory is None:
-            self.show_panes(Content(""), Content(""), Content(""))
+            self.show_panes(BLANK, BLANK, BLANK)
             return
-        loading = Content.styled("Loading…", "$text-muted")
-        self.show_panes(loading, loading, loading)
-        self.load_detail(memory.id)
+        self.show_panes(LOADING, LOADING, LOADING)
+        typing = self.focused is self.query_one("#search", Input)
+        self.load_detail(memory.id, delay=TYPING_DETAIL_DELAY if typing else DETAIL_DELAY)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_detail(self, memory_id: int, sighting: int = 0) -> None:
-        """The memory's detail, then one of its sightings read back from its transcript."""
+    def load_detail(self, memory_id: int, sighting: int = 0, delay: float = 0.0) -> None:
+        """The memory's detail, then one of its sightings read back from its transcript.
+
+        After `delay` seconds, unless another row was highlighted meanwhile (this worker is
+        then cancelled): reading a detail through SQLAlchemy is Python work that competes with
+        the search for the GIL, and while the person types or runs down the list, the rows
+        the cursor passes are not read.
+        """
         from memtui.services import curate
         from memtui.services.provenance import provenance
 
         worker = get_current_worker()
+        if delay:
+            time.sleep(delay)
+            if worker.is_cancelled:
+                return
         try:
             detail = curate.show(self.database, memory_id, relations=False)
         except MemtuiError:
@@ -406,7 +550,9 @@ class BeliefsScreen(Screen[None]):
         if self.beliefs.current_id != detail.memory.id:
             return
         self.detail = detail
-        self.query_one("#card", Static).update(belief_card(self.beliefs.current, detail))
+        self.query_one("#card", Static).update(
+            belief_card(self.beliefs.current, detail), layout=False
+        )
         self.show_panes(
             evidence_content(detail, None, self.sighting),
             belief_lineage_content(detail),
@@ -447,12 +593,20 @@ class BeliefsScreen(Screen[None]):
         self.draw_pane()
 
     def draw_pane(self) -> None:
-        labels = []
-        for name, key in TABS:
-            label = f" {name.capitalize()} ({key}) "
-            labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
-        self.query_one("#tabs", Static).update(Content.assemble(*labels))
-        self.query_one("#pane", Pane).show(self.panes.get(self.tab, Content("")))
+        """The tabs and the pane of the tab chosen, each drawn again only when it changed:
+        while typing, every result moves the cursor, and redrawing the lower half per key
+        cost more than the search."""
+        if self.drawn_tab != self.tab:
+            labels = []
+            for name, key in TABS:
+                label = f" {name.capitalize()} ({key}) "
+                labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
+            self.query_one("#tabs", Static).update(Content.assemble(*labels), layout=False)
+            self.drawn_tab = self.tab
+        content = self.panes.get(self.tab, BLANK)
+        if content is not self.drawn_pane:
+            self.query_one("#pane", Pane).show(content)
+            self.drawn_pane = content
 
     # --- changing a belief --------------------------------------------------------------------
 

@@ -178,6 +178,7 @@ class InboxScreen(Screen[None]):
         self.last_project: str | None = None
         self.panes: dict[str, Content] = {}
         self.loaded = False
+        self.begun = False
         self.jobs: queue.Queue[Job] = queue.Queue()
         self.writing = threading.Lock()
         self.draining = False
@@ -216,6 +217,14 @@ class InboxScreen(Screen[None]):
     def on_mount(self) -> None:
         self.candidates.focus()
         self.show_status()
+        if self.memtui.first_drawn:
+            self.begin()
+
+    def begin(self) -> None:
+        """Read the rows: the prefetched first page when there is one (once only)."""
+        if self.begun:
+            return
+        self.begun = True
         first = self.memtui.first
         self.memtui.first = None
         if first is None:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 
 from memtui.core.models import Scope, Status
@@ -32,6 +34,7 @@ CACHE_LIMIT = 4_000
 """Memories kept for drawing; past this the cache starts again from the rows on screen."""
 
 Fetch = Callable[[Sequence[int]], "list[IndexedMemory]"]
+Marker = Callable[[str], tuple[int, ...]]
 
 
 def text_width(width: int) -> int:
@@ -68,9 +71,12 @@ class BeliefList(RowList):
         super().__init__(id=id)
         self.ids: Sequence[int] = ()
         self.positions: dict[int, frozenset[int]] = {}
+        """The matched characters of the rows drawn (or of every hit, when they came with them)."""
+        self.marker: Marker | None = None
         self.cache: dict[int, IndexedMemory] = {}
         self.fetch: Fetch | None = None
         self.now = datetime.now(UTC)
+        self._styles: dict[bool, tuple[Style, Style, Style, Style, Style]] = {}
 
     # --- state handed down by the screen ------------------------------------------------------
 
@@ -81,17 +87,28 @@ class BeliefList(RowList):
         self.ids = ids
         self.fetch = fetch
         self.positions = {}
+        self.marker = None
         self.cache = {}
         self.now = now
         self.reset(position=self._index_of(keep))
 
     def show_hits(
-        self, hits: Sequence[SearchHit], fetch: Fetch, *, keep: int | None = None, now: datetime
+        self,
+        hits: Sequence[SearchHit],
+        fetch: Fetch,
+        *,
+        keep: int | None = None,
+        now: datetime,
+        marker: Marker | None = None,
     ) -> None:
-        """Show a search's hits, best first, their matched characters highlighted."""
+        """Show a search's hits, best first, their matched characters highlighted: those the
+        hits carry, or, given a `marker`, those it finds in each row as the row is drawn."""
         self.ids = [hit.memory.id for hit in hits]
         self.fetch = fetch
-        self.positions = {hit.memory.id: frozenset(hit.positions) for hit in hits}
+        self.marker = marker
+        self.positions = (
+            {} if marker is not None else {h.memory.id: frozenset(h.positions) for h in hits}
+        )
         self.cache = {hit.memory.id: hit.memory for hit in hits}
         self.now = now
         self.reset(position=self._index_of(keep))
@@ -148,6 +165,29 @@ class BeliefList(RowList):
         for memory in self.fetch(wanted):
             self.cache[memory.id] = memory
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = {}  # worked out once per repaint, not once per row
+        return super().render_lines(crop)
+
+    def _row_styles(self, selected: bool) -> tuple[Style, Style, Style, Style, Style]:
+        """A row's styles: base, muted, kind, lock and match."""
+        if selected not in self._styles:
+            base = self.rich_style
+            if selected:
+                base = base + self.get_component_rich_style("belief-list--cursor")
+
+            def part(name: str) -> Style:
+                return base + self.get_component_rich_style(f"belief-list--{name}", partial=True)
+
+            self._styles[selected] = (
+                base,
+                part("muted"),
+                part("kind"),
+                part("lock"),
+                part("match"),
+            )
+        return self._styles[selected]
+
     def header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("belief-list--header")
         text = (
@@ -167,16 +207,13 @@ class BeliefList(RowList):
         if memory is None:
             self.before_drawing(index, index + 1)
             memory = self.cache.get(memory_id)
-        base = self.rich_style
-        if selected:
-            base = base + self.get_component_rich_style("belief-list--cursor")
+        base, muted, kind, lock, match = self._row_styles(selected)
         if memory is None:  # removed from the index meanwhile
             return Strip([Segment(fit(f"  #{memory_id} (gone)", width), base)], width)
-        muted = base + self.get_component_rich_style("belief-list--muted", partial=True)
-        kind = base + self.get_component_rich_style("belief-list--kind", partial=True)
-        lock = base + self.get_component_rich_style("belief-list--lock", partial=True)
-        match = base + self.get_component_rich_style("belief-list--match", partial=True)
-        marks = self.positions.get(memory_id, frozenset())
+        marks = self.positions.get(memory_id)
+        if marks is None:
+            marks = frozenset(self.marker(memory.text)) if self.marker else frozenset()
+            self.positions[memory_id] = marks
         where = "global" if memory.scope == Scope.GLOBAL else project_name(memory.project)
         status = "" if memory.status == Status.CONFIRMED else memory.status.value
         segments = [

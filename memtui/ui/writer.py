@@ -7,12 +7,14 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.screen import Screen
 
 if TYPE_CHECKING:
     from memtui.store.database import Database
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,26 +28,31 @@ class Outcome:
     """A memory to put the cursor on afterwards."""
 
 
-Job = Callable[["Database"], Outcome]
+def failed(error: str) -> Outcome:
+    """The outcome of a job that raised."""
+    return Outcome(error=error)
 
 
-class Writer:
-    """A queue of jobs drained by one thread worker of `screen` at a time."""
+class Writer(Generic[T]):
+    """A queue of jobs drained by one thread worker of `screen` at a time. A job returns an
+    outcome of the screen's own kind (T); `error` makes one from an exception it raised."""
 
     def __init__(
         self,
         screen: Screen[Any],
         database: Callable[[], Database],
-        done: Callable[[Outcome], None],
+        done: Callable[[T], None],
+        error: Callable[[str], T],
     ) -> None:
         self.screen = screen
         self.database = database
         self.done = done
-        self.jobs: queue.Queue[Job] = queue.Queue()
+        self.error = error
+        self.jobs: queue.Queue[Callable[[Database], T]] = queue.Queue()
         self.lock = threading.Lock()
         self.draining = False
 
-    def put(self, job: Job) -> None:
+    def put(self, job: Callable[[Database], T]) -> None:
         """Queue a job; it runs after every job queued before it."""
         with self.lock:
             self.jobs.put(job)
@@ -63,6 +70,6 @@ class Writer:
                 job = self.jobs.get()
             try:
                 outcome = job(self.database())
-            except Exception as exc:
-                outcome = Outcome(error=f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # told to the person by the screen
+                outcome = self.error(f"{type(exc).__name__}: {exc}")
             self.screen.app.call_from_thread(self.done, outcome)

@@ -45,7 +45,7 @@ from memtui.ui.widgets.panes import (
     revision_diffs,
 )
 from memtui.ui.widgets.rowlist import RowList
-from memtui.ui.writer import Outcome, Writer
+from memtui.ui.writer import Outcome, Writer, failed
 
 if TYPE_CHECKING:
     from array import array
@@ -154,7 +154,7 @@ class BeliefsScreen(Screen[None]):
         self.sync_lock = threading.Lock()
         self.roots: list[str] | None = None
         self.tools: list[str] | None = None
-        self.writer = Writer(self, lambda: self.database, self.written)
+        self.writer: Writer[Outcome] = Writer(self, lambda: self.database, self.written, failed)
         self.starting = False
         self.drawn_tab: str | None = None
         self.held: AbstractContextManager[None] | None = None

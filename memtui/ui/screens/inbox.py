@@ -15,8 +15,6 @@ is read again, so nothing is shown as decided that is not.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -28,7 +26,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -47,6 +44,7 @@ from memtui.ui.widgets.panes import (
     lineage_content,
     provenance_content,
 )
+from memtui.ui.writer import Writer
 
 if TYPE_CHECKING:
     from memtui.core.records import ExportPlan, MemoryDetail
@@ -74,9 +72,6 @@ class Outcome:
     """What to do next on the event loop (open a dialog with what the job found)."""
     reload: bool = True
     """Whether the list must be read again (a preview changes nothing)."""
-
-
-Job = Callable[["Database"], Outcome]
 
 
 def export_outcome(plan: ExportPlan, *, written: bool) -> Outcome:
@@ -158,13 +153,6 @@ class InboxScreen(Screen[None]):
     InboxScreen #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
-    class Decided(Message):
-        """The writer finished a job."""
-
-        def __init__(self, outcome: Outcome) -> None:
-            super().__init__()
-            self.outcome = outcome
-
     def __init__(self, *, empty_hint: str = "") -> None:
         super().__init__()
         self.empty_hint = empty_hint
@@ -179,9 +167,9 @@ class InboxScreen(Screen[None]):
         self.panes: dict[str, Content] = {}
         self.loaded = False
         self.begun = False
-        self.jobs: queue.Queue[Job] = queue.Queue()
-        self.writing = threading.Lock()
-        self.draining = False
+        self.writer: Writer[Outcome] = Writer(
+            self, lambda: self.database, self.decided, lambda error: Outcome(0, "", error=error)
+        )
 
     @property
     def database(self) -> Database:
@@ -578,7 +566,7 @@ class InboxScreen(Screen[None]):
             noun = f"{done} decisions" if done > 1 else last.command
             return Outcome(-1, f"Undid {noun} ({ids})", reselect=last.memory_ids[0])
 
-        self.enqueue(job)
+        self.writer.put(job)
 
     def commit(
         self,
@@ -611,35 +599,10 @@ class InboxScreen(Screen[None]):
             names = ", ".join(f"#{r.id}" for r in rows[:5]) + (" …" if len(rows) > 5 else "")
             return Outcome(done, f"{verb} {names}")
 
-        self.enqueue(job)
+        self.writer.put(job)
 
-    def enqueue(self, job: Job) -> None:
-        """Queue a write; one writer thread at a time applies the queue in order."""
-        with self.writing:
-            self.jobs.put(job)
-            if self.draining:
-                return
-            self.draining = True
-        self.drain()
-
-    @work(thread=True, group="writer", exit_on_error=False)
-    def drain(self) -> None:
-        """Apply queued decisions one after the other, in the order they were made."""
-        while True:
-            with self.writing:
-                if self.jobs.empty():
-                    self.draining = False
-                    return
-                job = self.jobs.get()
-            try:
-                outcome = job(self.database)
-            except Exception as exc:
-                outcome = Outcome(0, "", error=f"{type(exc).__name__}: {exc}")
-            self.post_message(self.Decided(outcome))
-
-    @on(Decided)
-    def decided(self, event: Decided) -> None:
-        outcome = event.outcome
+    def decided(self, outcome: Outcome) -> None:
+        """A write is done: tell what it did and read the list again (on the event loop)."""
         if outcome.operations > 0:
             self.undo_sizes.append(outcome.operations)
         if outcome.error:
@@ -676,7 +639,7 @@ class InboxScreen(Screen[None]):
             return export_outcome(plan, written=True)
 
         self.notify("Exporting…", timeout=2)
-        self.enqueue(job)
+        self.writer.put(job)
 
     def action_preview(self) -> None:
         """Show what exporting would write, as diffs; write or copy from there."""
@@ -689,7 +652,7 @@ class InboxScreen(Screen[None]):
             plan = export.plan_export(db, app.export_settings(), project, user_level=app.user_level)
             return Outcome(0, "", then=lambda: self.show_preview(plan, project), reload=False)
 
-        self.enqueue(job)
+        self.writer.put(job)
 
     def show_preview(self, plan: ExportPlan, project: str | None) -> None:
         from memtui.ui.screens.export import PreviewScreen
@@ -703,7 +666,7 @@ class InboxScreen(Screen[None]):
 
                     return export_outcome(export.apply_export(db, plan), written=True)
 
-                self.enqueue(write)
+                self.writer.put(write)
             elif answer == "copy":
 
                 def copy(db: Database) -> Outcome:
@@ -718,7 +681,7 @@ class InboxScreen(Screen[None]):
                     said = copy_text(self.app, text)  # in this worker: pyperclip runs a program
                     return Outcome(0, f"Beliefs {said}.", reload=False)
 
-                self.enqueue(copy)
+                self.writer.put(copy)
 
         self.app.push_screen(PreviewScreen(plan), chosen)
 

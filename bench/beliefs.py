@@ -41,7 +41,7 @@ from pathlib import Path
 
 from textual import events
 
-from bench.inbox import BARE_APP, describe, start_time, workers_done
+from bench.inbox import BARE_APP, compiled_bytecode, describe, start_time, workers_done
 from bench.search import SESSIONS
 from bench.seed import seed_store
 from memtui.store import Database
@@ -50,7 +50,6 @@ from memtui.ui.screens.beliefs import BeliefsScreen
 from memtui.ui.widgets.beliefs import BeliefList
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BYTECODE_ENV = ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
 SIZE = (130, 40)
 FRAME = 1 / 60
 """Textual's frame period (its default TEXTUAL_FPS)."""
@@ -210,32 +209,21 @@ def run(argv: Sequence[str]) -> int:
         seed_store(url, size, pending_share=0.0)
         print(f"store: {size:,} memories, none pending   load {os.getloadavg()[0]:.2f}")
 
-        # Both apps start from compiled bytecode, as an installed memtui does (pip compiles it;
-        # Textual's is in site-packages): with PYTHONDONTWRITEBYTECODE set, memtui would be
-        # compiled from source at every start. The bytecode goes to a folder of this run; one
-        # unmeasured start of each writes it.
-        saved = {name: os.environ.get(name) for name in BYTECODE_ENV}
-        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
-        start_time(BARE_APP)
-        beliefs_start(url)
         bare: list[float] = []
         ours: list[float] = []
         first_rss: list[float] = []
         indexed: list[float] = []
         rss: list[float] = []
-        for _ in range(starts):
-            bare.append(start_time(BARE_APP))
-            elapsed, resident, ready, resident_indexed = beliefs_start(url)
-            ours.append(elapsed)
-            first_rss.append(resident)
-            indexed.append(ready)
-            rss.append(resident_indexed)
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        with compiled_bytecode(Path(folder)):
+            start_time(BARE_APP)  # unmeasured: writes the bytecode
+            beliefs_start(url)
+            for _ in range(starts):
+                bare.append(start_time(BARE_APP))
+                elapsed, resident, ready, resident_indexed = beliefs_start(url)
+                ours.append(elapsed)
+                first_rss.append(resident)
+                indexed.append(ready)
+                rss.append(resident_indexed)
         ratio = statistics.median(ours) / statistics.median(bare)
         print(f"\nstart to first drawn screen, {starts} runs each (from bytecode):")
         print(f"  bare Textual app   {describe([b * 1000 for b in bare])}  (ms)")

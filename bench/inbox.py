@@ -125,6 +125,25 @@ def start_time(script: str, *args: str) -> float:
 
 
 @contextmanager
+def compiled_bytecode(folder: Path) -> Iterator[None]:
+    """Child processes start from compiled bytecode, as an installed memtui does (pip compiles
+    it; Textual's is in site-packages): with PYTHONDONTWRITEBYTECODE set (it is on the project
+    machine) memtui would be compiled from source at every start. The bytecode goes to a folder
+    of the run; start each app once, unmeasured, to write it."""
+    saved = {name: os.environ.get(name) for name in BYTECODE_ENV}
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
 def loop_watch() -> Iterator[list[str]]:
     """Record every database session opened on the main thread (the event loop's)."""
     offenders: list[str] = []
@@ -230,27 +249,14 @@ def run(argv: Sequence[str]) -> int:
 
         # Starts first, alternating, while this process is idle: the key test leaves worker
         # threads finishing in the background, which would slow a child process down.
-        # Both apps start from compiled bytecode, as an installed memtui does (pip compiles it;
-        # Textual's is in site-packages): with PYTHONDONTWRITEBYTECODE set (it is on the project
-        # machine) memtui would be compiled from source at every start. The bytecode goes to a
-        # folder of this run; one unmeasured start of each writes it.
-        saved = {name: os.environ.get(name) for name in BYTECODE_ENV}
-        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
         bare: list[float] = []
         ours: list[float] = []
-        try:
-            start_time(BARE_APP)
+        with compiled_bytecode(Path(folder)):
+            start_time(BARE_APP)  # unmeasured: writes the bytecode
             start_time(MEMTUI_APP, url)
             for _ in range(starts):
                 bare.append(start_time(BARE_APP))
                 ours.append(start_time(MEMTUI_APP, url))
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         ratio = statistics.median(ours) / statistics.median(bare)
         print(f"\nstart to first drawn screen, {starts} runs each:")
         print(f"  bare Textual app   {describe([b * 1000 for b in bare])}  (ms)")

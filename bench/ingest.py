@@ -7,11 +7,19 @@ beside the parse-only speed of the same files in the same run.
 Targets (issue 3): end to end at least 150 MB/s, and at least 0.4x the parse-only speed.
 "end to end" is `memtui scan`'s work: read, parse, extract, store candidates and cursors.
 "parse-only" is the same source reading the same files with nothing done with the messages.
+
+The sessions are shaped like real Claude Code ones (../shared/corpus/real/claude-code): typed
+prompts, assistant text, thinking blocks with signatures in about a third of the steps, Read
+calls whose output is in the tool_result and again in the `toolUseResult` side-car (a third of
+the bytes of the real sessions). A quarter of the prompts state a rule, and there are about 20
+typed prompts per MB: denser in what extraction must read than the real sessions (about 6 per
+MB), so the figure errs on the slow side.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import random
 import statistics
@@ -89,7 +97,17 @@ def session_lines(rng: random.Random, project: str, start: datetime) -> list[str
         for _step in range(rng.randrange(2, 6)):
             message_id = f"msg_{rng.getrandbits(64):016x}"
             tool_id = f"toolu_{rng.getrandbits(64):016x}"
+            thinking = (
+                {
+                    "type": "thinking",
+                    "thinking": "The handler renders a page per request. " * rng.randrange(2, 12),
+                    "signature": base64.b64encode(rng.randbytes(rng.randrange(200, 700))).decode(),
+                }
+                if rng.random() < 0.35
+                else None
+            )
             for block in (
+                *([thinking] if thinking else []),
                 {
                     "type": "text",
                     "text": "Let me look at the handlers first. " * rng.randrange(1, 6),
@@ -137,7 +155,18 @@ def session_lines(rng: random.Random, project: str, start: datetime) -> list[str
                                 {"type": "tool_result", "tool_use_id": tool_id, "content": result}
                             ],
                         },
-                        "toolUseResult": {"type": "text"},
+                        # Claude Code repeats a Read's output in this side-car (about a third
+                        # of the bytes of real sessions: ../shared/corpus/real/claude-code).
+                        "toolUseResult": {
+                            "type": "text",
+                            "file": {
+                                "filePath": f"{project}/app/views.py",
+                                "content": result,
+                                "numLines": result.count("\n") + 1,
+                                "startLine": 1,
+                                "totalLines": result.count("\n") + 1,
+                            },
+                        },
                     }
                 )
             )

@@ -54,6 +54,8 @@ from memtui.store.schema import HEAD_REVISION
 CANDIDATES = 400
 """Memories fetched from the word index per query and ranked by rapidfuzz (~5 us each)."""
 DEFAULT_LIMIT = 50
+TYPED_LIMIT = 200
+"""Hits a screen searching as the person types draws per search (`SearchIndex.as_typed`)."""
 COVER_WEIGHT = 0.85
 """Share of a hit's score from how well each query word is matched by a word of the text;
 the rest is how contiguously the whole query appears in it (rapidfuzz partial_ratio)."""
@@ -478,6 +480,18 @@ class SearchIndex:
         if stale is not None and stale():
             raise Superseded
         return self._rank(text, tokens, groups, rows, limit, mark)
+
+    def as_typed(
+        self,
+        text: str,
+        filters: SearchFilters = BELIEFS,
+        *,
+        stale: Callable[[], bool] | None = None,
+    ) -> tuple[list[SearchHit], Callable[[str], tuple[int, ...]]]:
+        """A search as the beliefs screen runs it per keystroke (and its benchmark times it):
+        the best TYPED_LIMIT hits, unmarked, and the marker of the rows it draws."""
+        hits = self.query(text, filters, TYPED_LIMIT, stale=stale, mark=False)
+        return hits, self.marker(text)
 
     def marker(self, text: str) -> Callable[[str], tuple[int, ...]]:
         """The characters `query(text)` marks in a hit's text, as a function of that text:

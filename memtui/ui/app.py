@@ -13,11 +13,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from memtui.ui.pauses import QUIET, Pauses
 from memtui.ui.prefs import load_prefs, prefs_path, save_prefs
 from memtui.ui.screens.inbox import InboxScreen
 from memtui.ui.themes import DEFAULT_THEME, load_themes
@@ -120,6 +121,7 @@ class MemtuiApp(App[None]):
         self.index_built: datetime | None = None
         self.index_lock = threading.Lock()
         self.first = first
+        """The inbox as read before the app started (the command line's prefetch), if any."""
         self.settings = settings
         """The configuration, for exports and imports (read on first use when not given)."""
         self.user_level = user_level
@@ -127,7 +129,6 @@ class MemtuiApp(App[None]):
         self.offer_import = offer_import
         self.home_project = home_project
         """The project memtui was started in: exported when the cursor names none."""
-        """The inbox as read before the app started (the command line's prefetch), if any."""
         self.clock = clock or (lambda: datetime.now(UTC))
         self.store = store
         self.find_roots = roots
@@ -146,6 +147,8 @@ class MemtuiApp(App[None]):
         for theme in loaded.themes:
             self.register_theme(theme)
         self.theme_problems = loaded.problems
+        self.pauses = Pauses()
+        """The collector's and the thread switches' settings while the app runs."""
         wanted = load_prefs(self.prefs_file).theme
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
 
@@ -158,6 +161,8 @@ class MemtuiApp(App[None]):
         return InboxScreen(empty_hint=self.empty_hint)
 
     def on_mount(self) -> None:
+        self.pauses.start()
+        self.set_interval(QUIET / 2, self.pauses.tick, name="collector")
         self._remember_theme = True
         for problem in self.theme_problems:
             self.notify(f"theme not loaded: {problem}", severity="warning", timeout=8)
@@ -167,6 +172,11 @@ class MemtuiApp(App[None]):
             self.open_screen(self.start)
             if self.start != "beliefs":  # the beliefs screen says when its rows are drawn
                 self.call_after_refresh(self.first_screen_drawn)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.pauses.input()
+        await super().on_event(event)
 
     def first_screen_drawn(self) -> None:
         """The screen the app opened on is drawn: the inbox beneath it may read its rows."""
@@ -232,6 +242,7 @@ class MemtuiApp(App[None]):
         self.call_from_thread(self.inbox.load_rows)
 
     def on_unmount(self) -> None:
+        self.pauses.stop()
         self.stop.set()
 
     # --- screens ------------------------------------------------------------------------------

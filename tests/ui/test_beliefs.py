@@ -83,6 +83,25 @@ async def test_typing_with_a_typo_finds_the_belief_and_marks_its_letters(
         assert len(marks) >= 8
 
 
+async def test_a_search_longer_than_the_box_scrolls_to_the_letter_typed(
+    db: Database, beliefs: list[int], tmp_path: Path
+) -> None:
+    """The box repaints itself only as it is typed in (SearchBox), and still scrolls along."""
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await open_beliefs(app, pilot)
+        box = app.screen.query_one("#search", Input)
+        region = box.region
+        words = "never run migrations against prod unless asked twice by the owner "
+        await pilot.press("slash", *["space" if c == " " else c for c in words.strip()])
+        await settle(app, pilot)
+        assert box.value == words.strip()
+        assert box.region == region
+        assert box.scroll_x > 0
+        assert region.contains(*box.cursor_screen_offset)
+        assert "owner" in "".join(s.text for s in box.render_lines(box.region.reset_offset))
+
+
 async def test_filters_narrow_the_listing(db: Database, beliefs: list[int], tmp_path: Path) -> None:
     curate.deprecate(db, beliefs[0])
     app = app_on(db, tmp_path)

@@ -14,7 +14,6 @@ changes go through one ordered writer.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -45,6 +44,7 @@ from memtui.ui.widgets.panes import (
     revision_diffs,
 )
 from memtui.ui.widgets.rowlist import RowList
+from memtui.ui.widgets.searchbox import SearchBox
 from memtui.ui.writer import Outcome, Writer, failed
 
 if TYPE_CHECKING:
@@ -60,8 +60,6 @@ if TYPE_CHECKING:
     from memtui.store.database import Database
     from memtui.ui.app import MemtuiApp
 
-SEARCH_LIMIT = 200
-"""Hits of a search drawn, best first."""
 TABS = (("evidence", "p"), ("lineage", "l"), ("revisions", "d"))
 DETAIL_DELAY = 0.05
 """Seconds a row stays under the cursor before its detail is read."""
@@ -156,12 +154,15 @@ class BeliefsScreen(Screen[None]):
         self.tools: list[str] | None = None
         self.writer: Writer[Outcome] = Writer(self, lambda: self.database, self.written, failed)
         self.starting = False
+        """Whether the first page and the index were asked for."""
         self.drawn_tab: str | None = None
         self.held: AbstractContextManager[None] | None = None
         """Textual's batch of repaints held while a search runs (`hold_frames`)."""
         self.held_timer: Timer | None = None
         self.drawn_pane: Content | None = None
-        """Whether the first page and the index were asked for."""
+        self.drawn_status: str | None = None
+        """The status line drawn: the same line is not drawn again (a repaint of the bottom
+        row widens the region Textual paints per key to the whole screen)."""
 
     @property
     def database(self) -> Database:
@@ -180,7 +181,7 @@ class BeliefsScreen(Screen[None]):
         return self.query_one(BeliefList)
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield SearchBox(
             placeholder="search beliefs · kind:rule status:superseded project:api tool:codex "
             "locked",
             id="search",
@@ -290,7 +291,7 @@ class BeliefsScreen(Screen[None]):
         # long as the app: freezing it keeps the collector's full passes from walking it
         # again. Those passes held the GIL 70-80 ms at a time while typing, the longest
         # stalls of the event loop; new objects are collected as before.
-        gc.freeze()
+        self.memtui.pauses.freeze()
         self.index = index
         self.run_search()
         self.catch_up()
@@ -415,10 +416,7 @@ class BeliefsScreen(Screen[None]):
         marker: Callable[[str], tuple[int, ...]] | None = None
         if box.text.strip():
             try:
-                hits = index.query(
-                    box.text, filters, SEARCH_LIMIT, stale=lambda: worker.is_cancelled, mark=False
-                )
-                marker = index.marker(box.text)
+                hits, marker = index.as_typed(box.text, filters, stale=lambda: worker.is_cancelled)
             except Superseded:
                 return
         else:
@@ -476,7 +474,9 @@ class BeliefsScreen(Screen[None]):
             plural = {"belief": "beliefs", "memor": "memories"}[noun]
             single = {"belief": "belief", "memor": "memory"}[noun]
             if box.text.strip():
-                best = " (the best)" if self.total >= SEARCH_LIMIT else ""
+                from memtui.services.search import TYPED_LIMIT  # loaded with the index
+
+                best = " (the best)" if self.total >= TYPED_LIMIT else ""
                 parts = [f"{self.total} {single if self.total == 1 else plural} found{best}"]
             else:
                 parts = [f"{self.total:,} {single if self.total == 1 else plural}"]
@@ -485,7 +485,9 @@ class BeliefsScreen(Screen[None]):
                 parts.append(described)
             parts.extend(self.problems)
             text = " · ".join(parts)
-        self.query_one("#status", Static).update(text, layout=False)  # one line, always
+        if text != self.drawn_status:
+            self.query_one("#status", Static).update(text, layout=False)  # one line, always
+            self.drawn_status = text
 
     def show_empty(self) -> None:
         empty = self.index is not None and not self.beliefs.ids

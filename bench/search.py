@@ -88,9 +88,7 @@ def time_keystrokes(index: SearchIndex, repeat: int) -> list[float]:
         for session in SESSIONS:
             for typed in keystrokes(session):
                 began = time.perf_counter()
-                hits, marker = index.as_typed(typed)
-                for hit in hits[:VISIBLE_ROWS]:
-                    marker(hit.memory.text)
+                index.as_typed(typed, marked=VISIBLE_ROWS)
                 samples.append((time.perf_counter() - began) * 1000)
     return samples
 

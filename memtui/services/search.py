@@ -35,7 +35,7 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -486,12 +486,16 @@ class SearchIndex:
         text: str,
         filters: SearchFilters = BELIEFS,
         *,
+        marked: int = 0,
         stale: Callable[[], bool] | None = None,
     ) -> tuple[list[SearchHit], Callable[[str], tuple[int, ...]]]:
         """A search as the beliefs screen runs it per keystroke (and its benchmark times it):
-        the best TYPED_LIMIT hits, unmarked, and the marker of the rows it draws."""
+        the best TYPED_LIMIT hits, the first `marked` of them (those on screen) with their
+        matched characters, and the marker of the rows drawn later (scrolling)."""
         hits = self.query(text, filters, TYPED_LIMIT, stale=stale, mark=False)
-        return hits, self.marker(text)
+        marker = self.marker(text)
+        hits[:marked] = [replace(h, positions=marker(h.memory.text)) for h in hits[:marked]]
+        return hits, marker
 
     def marker(self, text: str) -> Callable[[str], tuple[int, ...]]:
         """The characters `query(text)` marks in a hit's text, as a function of that text:

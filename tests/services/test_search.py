@@ -111,6 +111,16 @@ def test_highlight_positions(index: SearchIndex) -> None:
     assert marked(index, "lint main") == ".........lint...................main"
 
 
+def test_as_typed_marks_the_first_hits_as_query_does(index: SearchIndex) -> None:
+    full = index.query("main", limit=200)
+    hits, marker = index.as_typed("main", marked=1)
+    assert [h.memory.id for h in hits] == [h.memory.id for h in full]
+    assert len(hits) > 1
+    assert hits[0].positions == full[0].positions != ()
+    assert all(h.positions == () for h in hits[1:])  # marked as drawn, with the marker
+    assert all(marker(h.memory.text) == f.positions for h, f in zip(hits, full, strict=True))
+
+
 def test_filters(db_free_index: SearchIndex) -> None:
     index = db_free_index
     everything = SearchFilters(statuses=None)

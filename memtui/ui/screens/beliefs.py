@@ -379,11 +379,12 @@ class BeliefsScreen(Screen[None]):
         if self.index is None:
             self.show_status()
             return
-        self.search(self.generation, self.query_box, keep)
+        self.search(self.generation, self.query_box, keep, self.beliefs.size.height)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def search(self, generation: int, box: BeliefQuery, keep: int | None) -> None:
-        """The hits of the box's text, or the listing of its filters (empty text)."""
+    def search(self, generation: int, box: BeliefQuery, keep: int | None, rows: int) -> None:
+        """The hits of the box's text, or the listing of its filters (empty text). The hits on
+        the list's `rows` are marked here, not on the event loop as they are drawn."""
         from memtui.services.search import SearchFilters, Superseded
 
         worker = get_current_worker()
@@ -416,7 +417,9 @@ class BeliefsScreen(Screen[None]):
         marker: Callable[[str], tuple[int, ...]] | None = None
         if box.text.strip():
             try:
-                hits, marker = index.as_typed(box.text, filters, stale=lambda: worker.is_cancelled)
+                hits, marker = index.as_typed(
+                    box.text, filters, marked=rows, stale=lambda: worker.is_cancelled
+                )
             except Superseded:
                 return
         else:

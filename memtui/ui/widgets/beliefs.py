@@ -102,13 +102,14 @@ class BeliefList(RowList):
         marker: Marker | None = None,
     ) -> None:
         """Show a search's hits, best first, their matched characters highlighted: those the
-        hits carry, or, given a `marker`, those it finds in each row as the row is drawn."""
+        hits carry, and, given a `marker`, for the hits without, those it finds in each row as
+        the row is drawn."""
         self.ids = [hit.memory.id for hit in hits]
         self.fetch = fetch
         self.marker = marker
-        self.positions = (
-            {} if marker is not None else {h.memory.id: frozenset(h.positions) for h in hits}
-        )
+        self.positions = {
+            h.memory.id: frozenset(h.positions) for h in hits if h.positions or marker is None
+        }
         self.cache = {hit.memory.id: hit.memory for hit in hits}
         self.now = now
         self.reset(position=self._index_of(keep))

@@ -35,6 +35,15 @@ def marked_text(
     characters; a text too long is cut with an ellipsis.
     """
     flat = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    if flat.isascii() and flat.isprintable():  # one cell per character: cut by runs
+        return _marked_ascii(flat, positions, width, base, mark)
+    return _marked_cells(flat, positions, width, base, mark)
+
+
+def _marked_cells(
+    flat: str, positions: frozenset[int], width: int, base: Style, mark: Style
+) -> list[Segment]:
+    """marked_text of any text, character by character (wide characters take two cells)."""
     segments: list[Segment] = []
     run: list[str] = []
     run_marked = False
@@ -59,6 +68,33 @@ def marked_text(
         used += 1
     if used < width:
         segments.append(Segment(" " * (width - used), base))
+    return segments
+
+
+def _marked_ascii(
+    flat: str, positions: frozenset[int], width: int, base: Style, mark: Style
+) -> list[Segment]:
+    """marked_text for a text of printable ASCII (one cell each), in runs, not per character."""
+    cut = len(flat) > width
+    shown = flat[: max(0, width - 1)] if cut else flat
+    segments: list[Segment] = []
+    done = 0
+    for offset in sorted(p for p in positions if 0 <= p < len(shown)):
+        if offset < done:
+            continue
+        end = offset + 1
+        while end in positions and end < len(shown):
+            end += 1
+        if offset > done:
+            segments.append(Segment(shown[done:offset], base))
+        segments.append(Segment(shown[offset:end], mark))
+        done = end
+    if done < len(shown):
+        segments.append(Segment(shown[done:], base))
+    if cut:
+        segments.append(Segment("…", base))
+    if len(shown) + cut < width:
+        segments.append(Segment(" " * (width - len(shown) - cut), base))
     return segments
 
 

@@ -13,7 +13,7 @@ from memtui.store import Database
 from memtui.ui.screens.dialogs import FlagScreen, HelpScreen, PickerScreen
 from memtui.ui.screens.inbox import InboxScreen
 from memtui.ui.widgets.candidates import CandidateList
-from tests.ui.conftest import PROJECT, Seeded, app_on, settle, status_of
+from tests.ui.conftest import NOW, PROJECT, Seeded, app_on, candidate, settle, status_of
 
 
 def listed(app: object) -> list[int]:
@@ -259,3 +259,26 @@ async def test_a_failed_write_is_told_and_the_list_is_read_again(
         assert status_of(db, first) == Status.CONFIRMED
         assert any("cannot reject" in n.message for n in app._notifications)
         assert first not in listed(app)  # the list is read again: it is not pending
+
+
+async def test_the_cursor_row_stays_in_view_below_the_header(db: Database, tmp_path: Path) -> None:
+    """j past the bottom of the list and k back past its top: the row under the cursor is
+    always drawn, never under the header line."""
+    for n in range(40):
+        curate.add_candidate(
+            db,
+            candidate(f"Rule number {n} of the project", n + 1, NOW, path=tmp_path / "s.jsonl"),
+        )
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(app, pilot)
+        rows = app.screen.query_one(CandidateList)
+        for key, steps in (("j", 39), ("k", 39)):
+            for _ in range(steps):
+                await pilot.press(key)
+                await pilot.pause()
+                current = rows.current
+                assert current is not None
+                lines = rows.render_lines(rows.region.reset_offset)
+                drawn = ["".join(s.text for s in line) for line in lines[1:]]
+                assert any(current.text in line for line in drawn), (key, rows.cursor)

@@ -176,11 +176,11 @@ class RowList(ScrollView, can_focus=True):
         position = max(0, min(position, count - 1))
         old = self.cursor
         self.cursor = position
-        self.refresh_line(old - int(self.scroll_offset.y) + 1)
-        self.refresh_line(position - int(self.scroll_offset.y) + 1)
-        self.scroll_to_region(
-            Region(0, position + 1, 1, 1), animate=False, immediate=True, force=True
-        )
+        self.refresh_line(old + 1)  # lines of the virtual space: row i is line i + 1
+        self.refresh_line(position + 1)
+        # Line 0 is the header, so row i is line i + 1; the header hides the first line in
+        # view, so the line above the row must be in view too.
+        self.scroll_to_region(Region(0, position, 1, 2), animate=False, immediate=True, force=True)
         key = self.row_key(position) if count else None
         if key != self._said:
             self._said = key

@@ -37,6 +37,7 @@ from memtui.core.models import Kind, Scope, Status
 from memtui.core.records import IndexedMemory
 from memtui.services.search import SearchIndex
 from memtui.store import Database
+from memtui.ui.pauses import Pauses
 
 SESSIONS = (
     "prefer f-strings over percent formating",
@@ -113,7 +114,8 @@ def time_full_scan(texts: list[str]) -> list[float]:
 
 def loop_stall(index: SearchIndex | None) -> float:
     """Longest gap (ms) between 1 ms ticks of an asyncio loop while a thread types queries
-    (with no index: while the thread sleeps for a second, the machine's own noise)."""
+    (with no index: while the thread sleeps for a second, the machine's own noise), with the
+    collector and thread-switch settings the app runs with (memtui.ui.pauses)."""
 
     async def watch() -> float:
         done = threading.Event()
@@ -137,7 +139,12 @@ def loop_stall(index: SearchIndex | None) -> float:
         thread.join()
         return worst * 1000
 
-    return asyncio.run(watch())
+    pauses = Pauses()
+    pauses.start()
+    try:
+        return asyncio.run(watch())
+    finally:
+        pauses.stop()
 
 
 RSS_PROBE = """
@@ -147,6 +154,7 @@ def rss():
         if line.startswith('VmRSS:'):
             return int(line.split()[1]) / 1024
 from memtui.services.search import SearchIndex
+from memtui.ui.pauses import Pauses
 from memtui.store import Database
 before = rss()
 began = time.perf_counter()

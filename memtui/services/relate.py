@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from memtui.core.models import Scope, Status
@@ -157,6 +157,19 @@ NEAREST = 20
 """Beliefs sharing the most subject words with a memory that `marks` scores it against."""
 SIMILAR_MARK = "similar"
 REPLACE_MARK = "may-replace"
+
+
+def beliefs_stamp(db: Database) -> tuple[int, int, str]:
+    """What the marks of `marks` depend on, in one cheap value: the number of beliefs, the
+    sum of their ids and their latest change. A belief confirmed, edited, deprecated or
+    superseded changes it; a candidate rejected or added does not."""
+    with db.read() as session:
+        count, ids, latest = session.execute(
+            select(
+                func.count(), func.coalesce(func.sum(Memory.id), 0), func.max(Memory.updated_at)
+            ).where(Memory.status == Status.CONFIRMED)
+        ).one()
+    return int(count), int(ids), str(latest)
 
 
 def marks(db: Database, memories: Sequence[tuple[int, str, Scope, str | None]]) -> dict[int, str]:

@@ -53,3 +53,25 @@ def test_a_statement_without_a_change_word_replaces_nothing(db: Database) -> Non
     belief(db, "Deploy the API with docker compose.")
     shown = curate.show(db, candidate(db, "The API runs on port 8080."))
     assert (shown.similar, shown.may_replace) == ((), ())
+
+
+def test_the_beliefs_stamp_changes_with_the_beliefs_only(db: Database) -> None:
+    from memtui.services.relate import beliefs_stamp
+
+    empty = beliefs_stamp(db)
+    pnpm = belief(db, "Always use pnpm instead of npm.")
+    one = beliefs_stamp(db)
+    assert one != empty
+    rejected = candidate(db, "Never run migrations against prod.")
+    kept = candidate(db, "Tests live next to the code.", line=2)
+    assert beliefs_stamp(db) == one  # candidates are not beliefs
+    curate.reject(db, rejected)
+    assert beliefs_stamp(db) == one
+    curate.confirm(db, kept)
+    two = beliefs_stamp(db)
+    assert two != one
+    curate.edit(db, pnpm, text="Always use pnpm, never npm.")
+    edited = beliefs_stamp(db)
+    assert edited != two
+    curate.deprecate(db, kept)
+    assert beliefs_stamp(db) not in (two, edited)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, Static
 
 from memtui.core.models import Kind, Scope, Status
@@ -282,3 +283,35 @@ async def test_the_cursor_row_stays_in_view_below_the_header(db: Database, tmp_p
                 lines = rows.render_lines(rows.region.reset_offset)
                 drawn = ["".join(s.text for s in line) for line in lines[1:]]
                 assert any(current.text in line for line in drawn), (key, rows.cursor)
+
+
+async def test_flags_are_worked_out_again_only_when_the_beliefs_change(
+    db: Database, seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from memtui.services import relate
+
+    flagged: list[int] = []
+    marks = relate.marks
+
+    def counted(database: Database, memories: list[tuple[int, str, Scope, str | None]]):  # type: ignore[no-untyped-def]
+        flagged.extend(m[0] for m in memories)
+        return marks(database, memories)
+
+    monkeypatch.setattr(relate, "marks", counted)
+    pnpm = seeded.candidates[0]  # "Use pnpm, not npm" against the belief "Use npm for installs."
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(app, pilot)
+        rows = app.screen.query_one(CandidateList)
+        assert rows.relations.get(pnpm)
+        assert sorted(flagged) == sorted(seeded.candidates)
+        flagged.clear()
+        await pilot.press("j", "x")  # a reject leaves the beliefs as they were
+        await settle(app, pilot)
+        assert flagged == []
+        assert rows.relations.get(pnpm)
+        curate.deprecate(db, seeded.belief)  # elsewhere (the beliefs screen, the CLI)
+        app.screen.ingested(0)  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        assert sorted(flagged) == sorted(i for i in seeded.candidates if i != seeded.candidates[1])
+        assert pnpm not in rows.relations  # the belief it would replace is gone

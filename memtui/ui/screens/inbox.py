@@ -167,6 +167,11 @@ class InboxScreen(Screen[None]):
         self.panes: dict[str, Content] = {}
         self.loaded = False
         self.begun = False
+        self.related_stamp: tuple[int, int, str] | None = None
+        """The beliefs (relate.beliefs_stamp) the rows' flags were worked out against."""
+        self.related: dict[int, tuple[str, Scope, str | None]] = {}
+        """The rows flagged against them, with what the flags were worked out from (in the
+        rows' worker only)."""
         self.writer: Writer[Outcome] = Writer(
             self, lambda: self.database, self.decided, lambda error: Outcome(0, "", error=error)
         )
@@ -267,19 +272,25 @@ class InboxScreen(Screen[None]):
         self.mark_relations(rows)
 
     def mark_relations(self, rows: list[InboxRow]) -> None:
-        """In a worker: flag the rows that repeat or may replace a belief, batch by batch."""
+        """In a worker: flag the rows that repeat or may replace a belief, batch by batch.
+
+        Only the rows not flagged yet against the beliefs as they are now: a decision that
+        left the beliefs as they were (a reject, a new candidate) flags the new rows only.
+        """
         from memtui.services import relate
 
         worker = get_current_worker()
-        for start in range(0, len(rows), RELATION_BATCH):
-            batch = [
-                (r.id, r.text, r.scope, r.project) for r in rows[start : start + RELATION_BATCH]
-            ]
-            found = relate.marks(self.database, batch)
+        stamp = relate.beliefs_stamp(self.database)
+        if stamp != self.related_stamp:
+            self.related_stamp, self.related = stamp, {}
+        todo = [r for r in rows if self.related.get(r.id) != (r.text, r.scope, r.project)]
+        for start in range(0, len(todo), RELATION_BATCH):
+            batch = todo[start : start + RELATION_BATCH]
+            found = relate.marks(self.database, [(r.id, r.text, r.scope, r.project) for r in batch])
             if worker.is_cancelled:
                 return
-            if found:
-                self.app.call_from_thread(self.candidates.set_relations, found)
+            self.related.update({r.id: (r.text, r.scope, r.project) for r in batch})
+            self.app.call_from_thread(self.candidates.set_relations, found, [r.id for r in batch])
 
     def rows_loaded(
         self, rows: list[InboxRow], counts: dict[Status, int], keep: int | None

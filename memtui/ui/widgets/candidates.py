@@ -6,7 +6,7 @@ current row after a decision and drawing the next one is a list operation and a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from rich.cells import cell_len, set_cell_size
@@ -128,8 +128,11 @@ class CandidateList(ScrollView, can_focus=True):
         self._place(current - before)
         self.refresh()
 
-    def set_relations(self, relations: dict[int, str]) -> None:
-        """Marks of similar / may-replace for some rows (computed in the background)."""
+    def set_relations(self, relations: dict[int, str], checked: Iterable[int] = ()) -> None:
+        """Marks of similar / may-replace for some rows (computed in the background): the
+        rows `checked` lose the marks they had unless `relations` gives them one."""
+        for row_id in checked:
+            self.relations.pop(row_id, None)
         self.relations.update(relations)
         self.refresh()
 

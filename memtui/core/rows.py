@@ -33,8 +33,8 @@ class InboxRow:
     seen: int
     tool: str
     """The tool of the first sighting."""
-    tools: int
-    """How many different tools the statement was seen in."""
+    tools: tuple[str, ...]
+    """Every tool the statement was seen in, by name."""
     redactions: int
 
 

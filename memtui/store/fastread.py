@@ -25,7 +25,7 @@ SELECT m.id, m.kind, m.text, m.status, m.scope, p.root, m.confidence, m.locked, 
        max(coalesce(e.timestamp, e.created_at)) AS last_seen,
        count(e.id),
        (SELECT e1.tool FROM evidence AS e1 WHERE e1.memory_id = m.id ORDER BY e1.id LIMIT 1),
-       count(DISTINCT e.tool),
+       group_concat(DISTINCT e.tool),
        coalesce(sum(e.redactions), 0)
 FROM memories AS m
 LEFT OUTER JOIN projects AS p ON p.id = m.project_id
@@ -118,7 +118,7 @@ def inbox_row(raw: Sequence[object]) -> InboxRow:
         last_seen=aware(raw[10]) or created,
         seen=int(raw[11]),  # type: ignore[call-overload]
         tool=str(raw[12] or ""),
-        tools=int(raw[13]),  # type: ignore[call-overload]
+        tools=tuple(sorted(str(raw[13]).split(","))) if raw[13] else (),
         redactions=int(raw[14]),  # type: ignore[call-overload]
     )
 

@@ -46,7 +46,7 @@ class Filter:
         """Whether a row passes."""
         if self.kind and not row.kind.value.startswith(self.kind):
             return False
-        if self.tool and not row.tool.casefold().startswith(self.tool):
+        if self.tool and not any(t.casefold().startswith(self.tool) for t in row.tools):
             return False
         if self.project and self.project not in project_name(row.project).casefold():
             return False

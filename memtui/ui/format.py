@@ -68,7 +68,7 @@ def flag_signs(row: InboxRow, relation: str | None) -> str:
 
 def tool_label(row: InboxRow) -> str:
     """The tool of the first sighting, with the count of other tools: `codex +1`."""
-    return row.tool if row.tools <= 1 else f"{row.tool} +{row.tools - 1}"
+    return row.tool if len(row.tools) <= 1 else f"{row.tool} +{len(row.tools) - 1}"
 
 
 def short_path(path: str) -> str:

@@ -209,6 +209,30 @@ async def test_filter_by_kind_and_words(db: Database, seeded: Seeded, tmp_path: 
         assert listed(app) == seeded.candidates[:2]
 
 
+async def test_filter_by_tool_matches_any_tool_a_candidate_was_seen_in(
+    db: Database, seeded: Seeded, tmp_path: Path
+) -> None:
+    """The same statement seen again in Codex: first seen in Claude Code, it is a Codex one too."""
+    again = curate.add_candidate(
+        db,
+        candidate(
+            "Never run migrations against prod.",
+            3,
+            NOW,
+            path=tmp_path / "rollout.jsonl",
+            tool="codex",
+        ),
+    )
+    assert again.memory_id == seeded.candidates[2]  # merged into the same memory
+    app = app_on(db, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"tool:codex", "enter")
+        assert listed(app) == [seeded.candidates[2]]
+        await pilot.press("escape", "slash", *"tool:claude", "enter")
+        assert seeded.candidates[2] in listed(app)
+
+
 async def test_provenance_shows_the_message_with_its_neighbours(
     db: Database, seeded: Seeded, tmp_path: Path
 ) -> None:

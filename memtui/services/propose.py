@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from memtui.core.models import MANUAL_TOOL, Action, Kind, Scope, Status, statement_key
@@ -34,7 +34,9 @@ INSERT_MEMORIES = insert(_MEMORIES).returning(_MEMORIES.c.id, sort_by_parameter_
 INSERT_EVIDENCE = insert(_EVIDENCE).returning(_EVIDENCE.c.id, sort_by_parameter_order=True)
 """Built once: Core inserts run with every row of a batch at once, handing back the new ids in
 the order of the rows (SQLAlchemy's "insertmanyvalues": a few multi-row INSERTs, not one
-round trip per row)."""
+round trip per row, where the backend can tell which id is whose; on SQLite, one statement per
+row: see `_insert_memories`)."""
+_LAST_MEMORY = select(func.max(_MEMORIES.c.id))
 KEYS_PER_QUERY = 500
 """Statement keys per IN (...) list: well below SQLite's limit on bound parameters."""
 UNWRITTEN = 1 << 62
@@ -258,7 +260,7 @@ class _Batch:
         connection = self.tx.session.connection()
         if self.created:
             rows = [self._memory_row(memory) for memory, _ in self.created]
-            ids = connection.execute(INSERT_MEMORIES, rows).scalars().all()
+            ids = _insert_memories(connection, rows)
             for (memory, _), memory_id in zip(self.created, ids, strict=True):
                 memory.id = memory_id
             connection.execute(
@@ -325,6 +327,31 @@ class _Batch:
             "updated_at": self.now,
             "flags": memory.flags,
         }
+
+
+def _insert_memories(connection: Connection, rows: list[dict[str, Any]]) -> Sequence[int]:
+    """Insert new memories; their ids in the order of the rows.
+
+    SQLite cannot say which row of a multi-row INSERT ... RETURNING got which id, so
+    SQLAlchemy would send one statement per row (a third of a scan's storing). But in SQLite
+    the batch holds the database's only write lock (`Database.write` begins IMMEDIATE) and an
+    AUTOINCREMENT key grows with each row inserted: the rows above the largest id before the
+    insert are the batch's, in its order. Other backends get the RETURNING insert.
+    """
+    if connection.dialect.name != "sqlite":
+        return connection.execute(INSERT_MEMORIES, rows).scalars().all()
+    before = connection.execute(_LAST_MEMORY).scalar_one_or_none() or 0
+    connection.execute(insert(_MEMORIES), rows)
+    ids = (
+        connection.execute(
+            select(_MEMORIES.c.id).where(_MEMORIES.c.id > before).order_by(_MEMORIES.c.id)
+        )
+        .scalars()
+        .all()
+    )
+    if len(ids) != len(rows):
+        raise RuntimeError(f"{len(ids)} new memories found after inserting {len(rows)}")
+    return ids
 
 
 @contextmanager

@@ -48,9 +48,9 @@ _TASK_OPENER = re.compile(
 )
 
 
-_NO_OPENER = re.compile(r"\b(?:no|nope|nah|wrong|incorrect|not\s+quite)\b")
-"""correction_no's openers, as words: a sentence it fires on opens with one (its gate could
-not say so, the opener being cut from the body that gates read)."""
+_NO_OPENER = ("<no>", "<nope>", "<nah>", "<wrong>", "<incorrect>", "<not quite>")
+"""correction_no's openers, as placed pieces (words): a sentence it fires on opens with one
+(its gate could not say so, the opener being cut from the body that gates read)."""
 _OPENER_RULES = frozenset({"correction_no"})
 _CONSULTING_RULES = frozenset({"interrupted"})
 """Rules that fire only when one of the rules of RULES they consult does."""
@@ -71,9 +71,9 @@ class _Screen:
     or after a filler word and its separators, so no letter or digit of ASCII text touches
     it from outside."""
 
-    def __init__(self, cue: re.Pattern[str] | None, openers: bool) -> None:
+    def __init__(self, cue: re.Pattern[str] | None) -> None:
         self.cue = cue
-        self.openers = openers
+        """Every placed piece of the rules and, if one of them needs it, every opener."""
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> _Screen | None:
@@ -92,16 +92,13 @@ class _Screen:
                 openers = True
             elif rule.ascii:
                 return None
-        return cls(placed(pieces), openers)
+        return cls(placed(pieces.union(_NO_OPENER) if openers else pieces))
 
     def passes_over(self, text: str) -> bool:
         """Whether no rule can fire on any sentence of the text."""
         if not text.isascii():
             return False
-        lower = text.lower()
-        if self.cue is not None and self.cue.search(lower):
-            return False
-        return not (self.openers and _NO_OPENER.search(lower))
+        return self.cue is None or self.cue.search(text.lower()) is None
 
 
 class RuleExtractor:

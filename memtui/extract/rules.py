@@ -625,7 +625,9 @@ _SYMPTOM = _re(
 """A bug report's turn: "the server runs on :3000 but the page is blank" states no fact."""
 
 
-_PLACE_PREPOSITIONS = " on>| in>| at>| under>| behind>| via>| through>| inside>| from>| with>| by>| using>"
+_PLACE_PREPOSITIONS = (
+    " on>| in>| at>| under>| behind>| via>| through>| inside>| from>| with>| by>| using>"
+)
 _FACTS = (
     (
         _FACT_ENV,

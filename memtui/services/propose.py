@@ -23,6 +23,7 @@ from memtui.core.records import AddOutcome, AddResult, NewCandidate, NewEvidence
 from memtui.extract.redact import redact
 from memtui.extract.steering import merge_flags, steering_flags
 from memtui.services.curate import MATCH_PREFERENCE, Tx, combine_confidence, rank, stored_text
+from memtui.store.bulk import insert_rows
 from memtui.store.database import Database
 from memtui.store.models import Event, Evidence, Memory, Revision, utcnow
 
@@ -263,8 +264,9 @@ class _Batch:
             ids = _insert_memories(connection, rows)
             for (memory, _), memory_id in zip(self.created, ids, strict=True):
                 memory.id = memory_id
-            connection.execute(
-                insert(_REVISIONS),
+            insert_rows(
+                connection,
+                _REVISIONS,
                 [
                     {
                         "memory_id": memory.id,
@@ -285,8 +287,7 @@ class _Batch:
         merged: list[dict[str, Any]] = []
         for (memory, row), (_, _, adds) in zip(self.evidence, self.events, strict=True):
             (merged if adds else first).append({"memory_id": memory.id, **row})
-        if first:
-            connection.execute(insert(_EVIDENCE), first)
+        insert_rows(connection, _EVIDENCE, first)
         merged_ids = iter(
             connection.execute(INSERT_EVIDENCE, merged).scalars().all() if merged else []
         )
@@ -297,7 +298,7 @@ class _Batch:
                 if adds:
                     row["after"]["added"] = {"evidence": [next(merged_ids)]}
                 rows.append({"operation_id": operation_id, "memory_id": memory.id, **row})
-            connection.execute(insert(_EVENTS), rows)
+            insert_rows(connection, _EVENTS, rows)
         if self.changed:
             self.tx.session.execute(
                 update(Memory),

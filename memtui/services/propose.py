@@ -342,7 +342,7 @@ def _insert_memories(connection: Connection, rows: list[dict[str, Any]]) -> Sequ
     if connection.dialect.name != "sqlite":
         return connection.execute(INSERT_MEMORIES, rows).scalars().all()
     before = connection.execute(_LAST_MEMORY).scalar_one_or_none() or 0
-    connection.execute(insert(_MEMORIES), rows)
+    insert_rows(connection, _MEMORIES, rows)
     ids = (
         connection.execute(
             select(_MEMORIES.c.id).where(_MEMORIES.c.id > before).order_by(_MEMORIES.c.id)

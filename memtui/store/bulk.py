@@ -37,14 +37,28 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         connection.execute(insert(table), list(rows))
         return
     sql, processors = plan
-    parameters = [
-        tuple(
-            value if process is None else process(value)
-            for process, value in zip(processors, [row[key] for key in keys], strict=True)
-        )
-        for row in rows
-    ]
-    connection.exec_driver_sql(sql, parameters)
+    columns = []
+    for key, process in zip(keys, processors, strict=True):
+        values = [row[key] for row in rows]
+        columns.append(values if process is None else _processed(process, values))
+    connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def _processed(process: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """The values through a bind processor; a value that is the very object of the row
+    before (a batch's one timestamp, None) is not turned again: the same object, the same
+    result."""
+    done: list[Any] = []
+    last: object = _NOTHING
+    result = None
+    for value in values:
+        if value is not last:
+            last, result = value, process(value)
+        done.append(result)
+    return done
+
+
+_NOTHING = object()
 
 
 def _plan(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> Plan:

@@ -56,6 +56,29 @@ def seeded(path: Path) -> Database:
 
 ROWS: list[tuple[type[Any], list[dict[str, Any]]]] = [
     (
+        Memory,
+        [
+            {
+                "kind": Kind.PREFERENCE,
+                "text": "Use pnpm, not npm.",
+                "status": status,
+                "scope": Scope.GLOBAL,
+                "project_id": None,
+                "confidence": 0.65,
+                "locked": locked,
+                "revision": 1,
+                "created_at": WHEN,
+                "updated_at": WHEN,  # the same object in every row, as a batch has it
+                "flags": flags,
+            }
+            for status, locked, flags in [
+                (Status.PENDING, False, None),
+                (Status.CONFIRMED, True, ["steering"]),
+                (Status.PENDING, False, None),
+            ]
+        ],
+    ),
+    (
         Revision,
         [
             {
@@ -147,7 +170,7 @@ def test_the_same_rows_as_a_core_insert(
         sqlite3.connect(tmp_path / f).execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall()
         for f in ("core.db", "bulk.db")
     )
-    assert len(core) == len(rows)
+    assert len(core) == len(rows) + (2 if model is Memory else 0)  # seeded() wrote two
     assert [[(v, type(v)) for v in row] for row in bulk] == [
         [(v, type(v)) for v in row] for row in core
     ]
@@ -155,7 +178,8 @@ def test_the_same_rows_as_a_core_insert(
 
 def test_a_column_left_to_its_python_default_goes_through_core(db: Database) -> None:
     # created_at has a default Core computes per row: left out, insert_rows leaves it to Core.
-    rows = [{k: v for k, v in row.items() if k != "created_at"} for row in ROWS[0][1]]
+    revisions = next(rows for model, rows in ROWS if model is Revision)
+    rows = [{k: v for k, v in row.items() if k != "created_at"} for row in revisions]
     with db.write() as session:
         connection = session.connection()
         connection.execute(

@@ -38,6 +38,30 @@ the order of the rows (SQLAlchemy's "insertmanyvalues": a few multi-row INSERTs,
 round trip per row, where the backend can tell which id is whose; on SQLite, one statement per
 row: see `_insert_memories`)."""
 _LAST_MEMORY = select(func.max(_MEMORIES.c.id))
+_KNOWN = select(
+    _REVISIONS.c.key,
+    _MEMORIES.c.id,
+    _MEMORIES.c.text,
+    _MEMORIES.c.kind,
+    _MEMORIES.c.status,
+    _MEMORIES.c.scope,
+    _MEMORIES.c.project_id,
+    _MEMORIES.c.confidence,
+    _MEMORIES.c.locked,
+    _MEMORIES.c.revision,
+    _MEMORIES.c.flags,
+).join_from(_REVISIONS, _MEMORIES, _MEMORIES.c.id == _REVISIONS.c.memory_id)
+"""The memories holding statements (add `.where` on the revisions' keys)."""
+_PLACES = select(
+    _REVISIONS.c.key,
+    _EVIDENCE.c.memory_id,
+    _EVIDENCE.c.tool,
+    _EVIDENCE.c.path,
+    _EVIDENCE.c.line,
+    _EVIDENCE.c.msg_index,
+    _EVIDENCE.c.message_id,
+).join_from(_EVIDENCE, _REVISIONS, _REVISIONS.c.memory_id == _EVIDENCE.c.memory_id)
+"""Where those statements were seen (add `.where` on the revisions' keys)."""
 KEYS_PER_QUERY = 500
 """Statement keys per IN (...) list: well below SQLite's limit on bound parameters."""
 UNWRITTEN = 1 << 62
@@ -140,43 +164,16 @@ class Proposer:
         """Every memory holding one of the statements, and every place each was seen."""
         known: defaultdict[str, dict[int, _Known]] = defaultdict(dict)
         recorded: dict[Place, int] = {}
+        connection = self.session.connection()  # Core queries: no ORM step for plain rows
         for start in range(0, len(keys), KEYS_PER_QUERY):
             chunk = keys[start : start + KEYS_PER_QUERY]
-            memories = self.session.execute(
-                select(
-                    Revision.key,
-                    Memory.id,
-                    Memory.text,
-                    Memory.kind,
-                    Memory.status,
-                    Memory.scope,
-                    Memory.project_id,
-                    Memory.confidence,
-                    Memory.locked,
-                    Memory.revision,
-                    Memory.flags,
-                )
-                .join(Memory, Memory.id == Revision.memory_id)
-                .where(Revision.key.in_(chunk))
-            )
+            memories = connection.execute(_KNOWN.where(_REVISIONS.c.key.in_(chunk)))
             for key, *fields in memories:
                 known[key][fields[0]] = _Known(*fields)
             held = [key for key in chunk if key in known]
             if not held:
                 continue  # a statement no memory holds was seen nowhere yet
-            places = self.session.execute(
-                select(
-                    Revision.key,
-                    Evidence.memory_id,
-                    Evidence.tool,
-                    Evidence.path,
-                    Evidence.line,
-                    Evidence.msg_index,
-                    Evidence.message_id,
-                )
-                .join(Revision, Revision.memory_id == Evidence.memory_id)
-                .where(Revision.key.in_(held))
-            )
+            places = connection.execute(_PLACES.where(_REVISIONS.c.key.in_(held)))
             for key, memory_id, tool, path, line, index, message_id in places:
                 found = (key, *place_of(tool, path, line, index, message_id))
                 recorded[found] = max(memory_id, recorded.get(found, 0))

@@ -235,8 +235,26 @@ def test_a_message_the_screen_passes_over_has_no_proposal(
     assert SCREENED.propose(messages) == found
 
 
+KELVIN = [
+    # The one character outside ASCII that lowercases into it (K, the Kelvin sign): such a
+    # sentence's lowercased body is ASCII, and ignoring case in the rules means lowercasing.
+    "\u212aeep the unit tests under 10 seconds.",
+    "We will use \u212aotlin for the app.",
+    "Never use \u212a8s here.",
+]
+
+
+def test_a_body_that_lowercases_into_ascii_gets_the_same_proposals() -> None:
+    for text in KELVIN:
+        assert not text.isascii()
+        assert text.lower().isascii()
+        proposals = SCREENED.propose(as_human([text]))
+        assert proposals == UNSCREENED.propose(as_human([text]))
+        assert proposals
+
+
 def test_screening_with_needs_changes_no_proposal_on_the_examples() -> None:
-    texts = [*INSIDE_WORDS, *SPLITS, *OPENERS, *(s.raw for s in EXAMPLES)]
+    texts = [*INSIDE_WORDS, *SPLITS, *OPENERS, *KELVIN, *(s.raw for s in EXAMPLES)]
     if CORPUS.is_dir():
         texts += corpus_texts()
     interrupted = as_human(["[Request interrupted by user]"])

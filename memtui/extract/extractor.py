@@ -143,9 +143,9 @@ class RuleExtractor:
         candidates = [
             sentence
             for sentence in sentences(message.text)
-            if not sentence.question
+            if not (screen is not None and screen.passes_over(sentence.raw))
+            and not sentence.question
             and substantial(sentence)
-            and not (screen is not None and screen.passes_over(sentence.raw))
         ]
         if not candidates:
             return []

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from memtui.core.models import Scope, statement_key
 from memtui.core.transcripts import MINED, Author, Message
-from memtui.extract.cues import any_of
+from memtui.extract.cues import WORD_END, WORD_START, placed
 from memtui.extract.proposal import Proposal
 from memtui.extract.rules import RULES, Context, Rule
 from memtui.extract.text import (
@@ -48,26 +48,32 @@ _TASK_OPENER = re.compile(
 )
 
 
-_NO_OPENER = re.compile(r"\b(?:no|nope|nah|wrong|incorrect|not\s+quite)\b")
-"""correction_no's openers, as words: a sentence it fires on opens with one (its gate could
-not say so, the opener being cut from the body that gates read)."""
+_NO_OPENER = ("<no>", "<nope>", "<nah>", "<wrong>", "<incorrect>", "<not quite>")
+"""correction_no's openers, as placed pieces (words): a sentence it fires on opens with one
+(its gate could not say so, the opener being cut from the body that gates read)."""
 _OPENER_RULES = frozenset({"correction_no"})
-_NON_ASCII_RULES = frozenset({"russian", "chinese"})
-"""Rules whose cues are Cyrillic or CJK words, which no ASCII text holds."""
 _CONSULTING_RULES = frozenset({"interrupted"})
 """Rules that fire only when one of the rules of RULES they consult does."""
+_PLACING = frozenset({WORD_START, WORD_END})
+"""What a literal gate piece must not hold to be read as a placed one."""
 
 
 class _Screen:
     """Tells, without splitting it into sentences, that a message holds nothing any of the
-    rules could fire on: no piece of any gate, no opener, and (as the cues of the other
-    rules are not ASCII) nothing but ASCII, where lowercasing means what ignoring case does.
-    Most messages (task requests, approvals) are passed over this way; so are the sentences
-    without a cue of the other messages (a sentence's raw text holds its body and opener)."""
+    rules could fire on: no placed piece any rule needs (Rule.needs, where it stands: "we" in
+    "websocket" is not the word "we"), no opener, and (as the cues of the other rules are not
+    ASCII) nothing but ASCII, where lowercasing means what ignoring case does. Most messages
+    (task requests, approvals) are passed over this way; so are the sentences without a cue
+    of the other messages (a sentence's raw text holds its body and opener).
 
-    def __init__(self, cue: re.Pattern[str] | None, openers: bool) -> None:
+    A piece placed at a word's start or end in a sentence's body stands so in the message
+    too: a body is cut from its message at white space or a line's end, after a list marker
+    or after a filler word and its separators, so no letter or digit of ASCII text touches
+    it from outside."""
+
+    def __init__(self, cue: re.Pattern[str] | None) -> None:
         self.cue = cue
-        self.openers = openers
+        """Every placed piece of the rules and, if one of them needs it, every opener."""
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> _Screen | None:
@@ -75,25 +81,24 @@ class _Screen:
         pieces: set[str] = set()
         openers = False
         for rule in rules:
-            if rule.gate_pattern is not None:
-                pieces.update(rule.gate)
+            if rule.needs_pattern is not None:
+                pieces.update(rule.needs)
+            elif rule.gate_pattern is not None and not any(_PLACING & set(p) for p in rule.gate):
+                pieces.update(rule.gate)  # literal pieces are placed pieces too, only looser
             elif rule.name in _CONSULTING_RULES:
-                pieces.update(piece for other in RULES for piece in other.gate)
+                pieces.update(piece for other in RULES for piece in other.needs or other.gate)
                 openers = True
             elif rule.name in _OPENER_RULES:
                 openers = True
-            elif rule.name not in _NON_ASCII_RULES:
+            elif rule.ascii:
                 return None
-        return cls(any_of(pieces), openers)
+        return cls(placed(pieces.union(_NO_OPENER) if openers else pieces))
 
     def passes_over(self, text: str) -> bool:
         """Whether no rule can fire on any sentence of the text."""
         if not text.isascii():
             return False
-        lower = text.lower()
-        if self.cue is not None and self.cue.search(lower):
-            return False
-        return not (self.openers and _NO_OPENER.search(lower))
+        return self.cue is None or self.cue.search(text.lower()) is None
 
 
 class RuleExtractor:
@@ -138,9 +143,9 @@ class RuleExtractor:
         candidates = [
             sentence
             for sentence in sentences(message.text)
-            if not sentence.question
+            if not (screen is not None and screen.passes_over(sentence.raw))
+            and not sentence.question
             and substantial(sentence)
-            and not (screen is not None and screen.passes_over(sentence.raw))
         ]
         if not candidates:
             return []

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
+from memtui.extract.cues import any_of
+
 MARKER = "\u2039redacted:{}\u203a"
 """What a secret is replaced by. The angle quotation marks are not something people type."""
 MARKER_PATTERN = re.compile("\u2039redacted:[a-z0-9-]+\u203a")
@@ -77,15 +79,53 @@ _ANCHORS = re.compile(
 )
 """Something every pattern needs: a text without any of these holds no secret they know, and is
 returned at once (most messages), instead of being run through every pattern."""
-_ASCII_ANCHORS = re.compile(_ANCHORS.pattern.removeprefix("(?i)"))
+_ASCII_ANCHORS = any_of(
+    [
+        "sk-",
+        "sk_",
+        "rk_",
+        "pk_",
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+        "akia",
+        "asia",
+        "abia",
+        "acca",
+        "aiza",
+        "ya29.",
+        "1//0",
+        "xox",
+        "hooks.slack",
+        "npm_",
+        "hf_",
+        ":aa",
+        "eaa",
+        "eyj",
+        "bearer",
+        "://",
+        "-----begin",
+        "pass",
+        "secret",
+        "token",
+        "key",
+        "auth",
+        "credential",
+    ]
+)
 """The same test for an ASCII text once lowercased, where it means exactly what `_ANCHORS`
-does, three times faster than matching without regard to case."""
+does (its pieces, character classes spelt out, as a tree of their shared beginnings: see
+cues.any_of), several times faster than matching without regard to case."""
 
 
 def may_hold_secret(text: str) -> bool:
     """Whether a text holds something every secret pattern needs (False: nothing to redact)."""
     if text.isascii():
-        return _ASCII_ANCHORS.search(text.lower()) is not None
+        return _ASCII_ANCHORS is not None and _ASCII_ANCHORS.search(text.lower()) is not None
     return _ANCHORS.search(text) is not None
 
 

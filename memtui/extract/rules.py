@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from memtui.core.models import Kind
-from memtui.extract.cues import any_of
+from memtui.extract.cues import any_of, placed
 from memtui.extract.text import Sentence
 
 
@@ -58,10 +58,26 @@ class Rule:
     gate_pattern: re.Pattern[str] | None = None
     """The gate as one compiled expression (cues.any_of): the test runs in C, not a Python
     loop."""
+    needs: tuple[str, ...] = ()
+    """Placed pieces (cues.placed: `<` a word's start, `>` its end, a space any white space)
+    one of which the lowercased body of every ASCII sentence the rule fires on holds, read
+    off the rule's own expressions: "we" stands inside "websocket", "<we>" does not. Sharper
+    than the gate, which still applies: together they turn away only sentences the rule
+    would not fire on. Only for ASCII text, where lowercasing is what ignoring case does."""
+    needs_pattern: re.Pattern[str] | None = None
+    """The needs as one compiled expression (cues.placed)."""
+    ascii: bool = True
+    """Whether the rule can fire on an ASCII sentence at all (not for Cyrillic or CJK cues)."""
 
     def detect(self, sentence: Sentence, context: Context) -> Hit | None:
         """Where the rule fires in the sentence, or None."""
-        if self.gate_pattern is not None and not self.gate_pattern.search(sentence.lower):
+        lower = sentence.lower
+        if lower.isascii():
+            if not self.ascii:
+                return None
+            if self.needs_pattern is not None and not self.needs_pattern.search(lower):
+                return None
+        if self.gate_pattern is not None and not self.gate_pattern.search(lower):
             return None
         return self.test(sentence, context)
 
@@ -70,20 +86,50 @@ RULES: list[Rule] = []
 """Every rule, in the order they are tried."""
 
 
-def rule(name: str, kind: Kind, confidence: float, gate: str = "") -> Callable[[Detect], Detect]:
+def rule(
+    name: str,
+    kind: Kind,
+    confidence: float,
+    gate: str = "",
+    *,
+    needs: str = "",
+    ascii: bool = True,
+) -> Callable[[Detect], Detect]:
     """Register a detector as a named rule; its docstring's first line describes it.
 
     `gate` lists, `|`-separated, lowercase pieces of words one of which the rule needs: the
     detector runs only on sentences that hold one (most sentences of a message hold none).
+    `needs` lists the same way placed pieces (Rule.needs) read off the rule's expressions,
+    alternative by alternative; `ascii=False` marks a rule whose cues no ASCII text holds.
     """
 
     def register(detect: Detect) -> Detect:
         doc = (detect.__doc__ or name).strip().splitlines()[0]
         pieces = tuple(piece for piece in gate.split("|") if piece)
-        RULES.append(Rule(name, kind, confidence, doc, detect, pieces, _gate(pieces)))
+        placed_pieces = tuple(piece for piece in needs.split("|") if piece)
+        RULES.append(
+            Rule(
+                name,
+                kind,
+                confidence,
+                doc,
+                detect,
+                pieces,
+                _gate(pieces),
+                placed_pieces,
+                placed(placed_pieces),
+                ascii,
+            )
+        )
         return detect
 
     return register
+
+
+def _each(heads: str, tails: str) -> str:
+    """Every head followed by every tail, as `|`-separated pieces ("<a|<b", " is>" ->
+    "<a is>|<b is>"): pieces that need two words in a row."""
+    return "|".join(head + tail for head in heads.split("|") for tail in tails.split("|"))
 
 
 def _gate(pieces: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -151,6 +197,8 @@ _BY_DEFAULT = _re(r"\bby\s+default\b")
     Kind.RULE,
     0.8,
     "remember|note|mind|now on|forward|henceforth|future|next time|rule|default",
+    needs="<remember>|<note>|<mind>|<now on>|<forward>|<henceforth>|<future>|<next time>|<rule>|"
+    "<by default>",
 )
 def explicit(sentence: Sentence, context: Context) -> Hit | None:
     """An explicit ask to keep something: "remember that", "note that", "from now on"."""
@@ -191,6 +239,8 @@ _REFERENCE = _re(
     Kind.CORRECTION,
     0.75,
     "i |i'|i\u2019|wrong|incorrect|not right|not correct|not true|agreed|discussed|correction",
+    needs="<like i>|<as i>|<i never>|<i didn|<i did not>|<told you>|<not what i>|<wrong>|"
+    "<incorrect>|<not right>|<not correct>|<not true>|<agreed>|<discussed>|<correction>",
 )
 def correction_reference(sentence: Sentence, context: Context) -> Hit | None:
     """A correction that points back at what was said: "like I asked", "I never said to"."""
@@ -232,6 +282,7 @@ _APPROVAL = _re(
     Kind.RULE,
     0.7,
     "my |me |me,|without|plan",
+    needs="<my>|<me first>|<me before>|<without>|<plan>",
 )
 def approval_gate(sentence: Sentence, context: Context) -> Hit | None:
     """A gate on the agent's autonomy: "get my approval first", "explain your plan before"."""
@@ -275,6 +326,7 @@ _ANAPHORIC = _re(
     Kind.DECISION,
     0.65,
     "let|we|decision|with|rewrite|port|migrate|convert|switch",
+    needs="<let|<we>|<decision>|<go with>|<rewrite>|<port>|<migrate>|<convert>|<switch>",
 )
 def decision(sentence: Sentence, context: Context) -> Hit | None:
     """A choice that settles a question: "let's use X", "we will rewrite it in Y", "go with"."""
@@ -307,6 +359,9 @@ _PRAISE = _re(
     0.65,
     "prefer|like|love|hate|dislike|detest|stand|want|rather|better|nicer|cleaner|always|"
     "usually|generally|normally",
+    needs="<prefer>|<like>|<love>|<hate>|<dislike>|<detest>|<stand>|<want>|<rather>|"
+    "<preference>|<always>|<usually>|<generally>|<normally>|<better than>|<nicer than>|"
+    "<cleaner than>",
 )
 def preference(sentence: Sentence, context: Context) -> Hit | None:
     """How the person likes things done: "I prefer X", "I hate .sh tests", "I'd rather"."""
@@ -338,6 +393,7 @@ _CONTRAST = _re(
     Kind.PREFERENCE,
     0.6,
     "not|instead|rather|over",
+    needs="<not>|<instead of>|<rather than>|<over>",
 )
 def contrast(sentence: Sentence, context: Context) -> Hit | None:
     """One thing over another: "use X instead of Y", "X, not Y", "not X but Y"."""
@@ -363,6 +419,7 @@ _EXCLUSIVE = _re(
     Kind.RULE,
     0.6,
     "only|exclusive|solely|strictly|exact|pinned|same",
+    needs="<only>|<exclusively>|<solely>|<strictly>|<exact>|<pinned>|<same>",
 )
 def exclusive_use(sentence: Sentence, context: Context) -> Hit | None:
     """A restriction to one thing: "we are using TypeScript only", "use X exclusively"."""
@@ -396,6 +453,7 @@ _PROCEDURE = _re(
     Kind.PROCEDURE,
     0.65,
     ":|before|after|once|whenever|command|script|first",
+    needs=":|<before>|<after>|<once>|<whenever>|<command>|<script>|<first>",
 )
 def procedure(sentence: Sentence, context: Context) -> Hit | None:
     """How to do a recurring task: "to deploy: ...", "run the linter before committing"."""
@@ -428,6 +486,8 @@ _NOT_DIRECTIVE = _re(
     0.7,
     "always|never|don|do not|must|shall|avoid|stop|no more|sure|should|"
     "mandatory|forbidden|prohibited",
+    needs="<always>|<never>|<don|<do not>|<must|<shall not>|<avoid>|<stop>|<no more>|<sure>|"
+    "<ensure>|<should|<mandatory>|<forbidden>|<prohibited>",
 )
 def imperative(sentence: Sentence, context: Context) -> Hit | None:
     """A standing instruction: "always/never/don't/do not/must/make sure/stop doing" X."""
@@ -472,6 +532,10 @@ _CONVENTION = _re(
     0.5,
     "should|must|need|go|belong|live|stay|kept|stored|placed|case|keep|limit|cap|no |"
     "put|store|place|name|prefix|suffix",
+    needs="<should>|<must>|<need|<go>|<goes>|<stay>|<placed>|<belong|<live|<kept>|<stored>|"
+    "<snake_case>|<camelcase>|<pascalcase>|<kebab-case>|<screaming_snake_case>|<upper_case>|"
+    "<lower_case>|<title case>|<keep>|<limit>|<cap>|<no>|<put>|<store>|<place>|<name>|<prefix>|"
+    "<suffix>",
 )
 def convention(sentence: Sentence, context: Context) -> Hit | None:
     """A project convention: "X should follow Y", "tests go in Z", "snake_case", size limits."""
@@ -492,6 +556,7 @@ _CONDITIONAL = _re(
     Kind.RULE,
     0.55,
     "if|when|in case|every|each|any",
+    needs="<if>|<whenever>|<in case>|<every time>|<each time>|<any|<when you>",
 )
 def conditional(sentence: Sentence, context: Context) -> Hit | None:
     """A standing "if/whenever this happens, do that" instruction."""
@@ -510,6 +575,7 @@ _TRIGGER = _re(
     Kind.DECISION,
     0.55,
     "each|every|all|any",
+    needs="<each>|<every>|<all>|<any>",
 )
 def standing_trigger(sentence: Sentence, context: Context) -> Hit | None:
     """What happens every time: "on each start command, we want to create a new session"."""
@@ -559,30 +625,81 @@ _SYMPTOM = _re(
 """A bug report's turn: "the server runs on :3000 but the page is blank" states no fact."""
 
 
+_PLACE_PREPOSITIONS = (
+    " on>| in>| at>| under>| behind>| via>| through>| inside>| from>| with>| by>| using>"
+)
 _FACTS = (
     (
         _FACT_ENV,
         "win|mac|linux|wsl|ubuntu|debian|fedora|arch|nix|apple|arm|powershell|zsh|fish|bash",
+        "<windows>|<macos>|<mac>|<linux>|<wsl|<ubuntu>|<debian>|<fedora>|<arch>|<nixos>|"
+        "<apple silicon>|<arm|<powershell>|<zsh>|<fish>|<bash>",
     ),
-    (_FACT_PLACE, "live|run|sit|resid|is |are "),
+    (
+        _FACT_PLACE,
+        "live|run|sit|resid|is |are ",
+        _each(
+            "<live|<lives|<run|<runs|<sit|<sits|<reside|<resides|<hosted|<deployed|<stored|<kept|"
+            "<located|<running|<served|<configured|<defined|<set|<managed|<installed|<generated|"
+            "<built|<bundled|<compiled|<published|<tracked|<maintained|<documented|<set up",
+            _PLACE_PREPOSITIONS,
+        ),
+    ),
     (
         _FACT_IS,
         "$|port|url|host|path|api|server|end|database|db|app|site|service|docs|staging|prod|repo|"
         "token|key|bucket|config|log|env",
+        _each(
+            "<api|<server|<backend|<frontend|<database|<db|<app|<site|<service|<docs|<staging|"
+            "<production|<prod|<repo|<endpoint|<base url|<url|<port|<host|<token|<key|<bucket|"
+            "<config|<log|<logs",
+            " is>| are>| live| run",
+        )
+        + "|<env var|<environment var|<is $|<are $|"
+        + _each("<port|<url|<host|<endpoint|<path|<base url", " is>| ="),
     ),
-    (_FACT_ACCOUNT, "differ|separate|another|other|personal|work|company|team|shared|own"),
-    (_FACT_USAGE, "use"),
+    (
+        _FACT_ACCOUNT,
+        "differ|separate|another|other|personal|work|company|team|shared|own",
+        _each(
+            "<a|<an|<the|<two|<its|<their",
+            " different>| separate>| another>| other>| personal>| work>| company>| team>|"
+            " shared>| own>",
+        ),
+    ),
+    (
+        _FACT_USAGE,
+        "use",
+        _each(
+            "<we|<we'm|<wem|<we am|<we are|<we're|<were|<i|<i'm|<im|<i am|<i are|<i're|<ire",
+            " use>| using>",
+        )
+        + "|<used for>|<used to>",
+    ),
 )
-"""Each kind of fact with the pieces of words it needs."""
-_FACT_GATES = [(pattern, _gate(tuple(gate.split("|")))) for pattern, gate in _FACTS]
+"""Each kind of fact with the pieces of words it needs, and its placed pieces (Rule.needs)."""
+_FACT_GATES = [
+    (pattern, _gate(tuple(gate.split("|"))), placed(needs.split("|")))
+    for pattern, gate, needs in _FACTS
+]
 
 
-@rule("fact", Kind.FACT, 0.55, "|".join(gate for _, gate in _FACTS))
+@rule(
+    "fact",
+    Kind.FACT,
+    0.55,
+    "|".join(gate for _, gate, _ in _FACTS),
+    needs="|".join(needs for _, _, needs in _FACTS),
+)
 def fact(sentence: Sentence, context: Context) -> Hit | None:
     """A durable fact: "X lives in / runs on / is at", "the API is ...", "we use X for Y"."""
     match = None
-    for pattern, gate in _FACT_GATES:
-        if gate is not None and gate.search(sentence.lower):
+    lower = sentence.lower
+    ascii = lower.isascii()
+    for pattern, gate, needs in _FACT_GATES:
+        if ascii and needs is not None and not needs.search(lower):
+            continue
+        if gate is not None and gate.search(lower):
             match = pattern.search(sentence.body)
             if match:
                 break
@@ -604,6 +721,7 @@ _YOURSELF = _re(
     Kind.RULE,
     0.5,
     "yourself",
+    needs="<yourself>",
 )
 def yourself(sentence: Sentence, context: Context) -> Hit | None:
     """Do it without asking the person: "request access to the files yourself"."""
@@ -626,7 +744,7 @@ _RUSSIAN = _re(
 "не запускайте"): its verb ends as imperatives do, which "не знаю", "не работает" do not."""
 
 
-@rule("russian", Kind.RULE, 0.55)
+@rule("russian", Kind.RULE, 0.55, ascii=False)
 def russian(sentence: Sentence, context: Context) -> Hit | None:
     """Russian cues: "всегда/никогда/не надо/не трогай/запомни/впредь/предпочитаю", "сам"."""
     match = _RUSSIAN.search(sentence.body)
@@ -643,7 +761,7 @@ _CHINESE = re.compile(
 )
 
 
-@rule("chinese", Kind.RULE, 0.55)
+@rule("chinese", Kind.RULE, 0.55, ascii=False)
 def chinese(sentence: Sentence, context: Context) -> Hit | None:
     """Chinese cues: "总是/永远/不要/别/必须/记住/以后" at the start of a sentence."""
     return _hit(_CHINESE.search(sentence.body))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from memtui.core.models import MANUAL_TOOL, Action, Kind, Scope, Status, statement_key
@@ -23,6 +23,7 @@ from memtui.core.records import AddOutcome, AddResult, NewCandidate, NewEvidence
 from memtui.extract.redact import redact
 from memtui.extract.steering import merge_flags, steering_flags
 from memtui.services.curate import MATCH_PREFERENCE, Tx, combine_confidence, rank, stored_text
+from memtui.store.bulk import insert_rows
 from memtui.store.database import Database
 from memtui.store.models import Event, Evidence, Memory, Revision, utcnow
 
@@ -34,7 +35,33 @@ INSERT_MEMORIES = insert(_MEMORIES).returning(_MEMORIES.c.id, sort_by_parameter_
 INSERT_EVIDENCE = insert(_EVIDENCE).returning(_EVIDENCE.c.id, sort_by_parameter_order=True)
 """Built once: Core inserts run with every row of a batch at once, handing back the new ids in
 the order of the rows (SQLAlchemy's "insertmanyvalues": a few multi-row INSERTs, not one
-round trip per row)."""
+round trip per row, where the backend can tell which id is whose; on SQLite, one statement per
+row: see `_insert_memories`)."""
+_LAST_MEMORY = select(func.max(_MEMORIES.c.id))
+_KNOWN = select(
+    _REVISIONS.c.key,
+    _MEMORIES.c.id,
+    _MEMORIES.c.text,
+    _MEMORIES.c.kind,
+    _MEMORIES.c.status,
+    _MEMORIES.c.scope,
+    _MEMORIES.c.project_id,
+    _MEMORIES.c.confidence,
+    _MEMORIES.c.locked,
+    _MEMORIES.c.revision,
+    _MEMORIES.c.flags,
+).join_from(_REVISIONS, _MEMORIES, _MEMORIES.c.id == _REVISIONS.c.memory_id)
+"""The memories holding statements (add `.where` on the revisions' keys)."""
+_PLACES = select(
+    _REVISIONS.c.key,
+    _EVIDENCE.c.memory_id,
+    _EVIDENCE.c.tool,
+    _EVIDENCE.c.path,
+    _EVIDENCE.c.line,
+    _EVIDENCE.c.msg_index,
+    _EVIDENCE.c.message_id,
+).join_from(_EVIDENCE, _REVISIONS, _REVISIONS.c.memory_id == _EVIDENCE.c.memory_id)
+"""Where those statements were seen (add `.where` on the revisions' keys)."""
 KEYS_PER_QUERY = 500
 """Statement keys per IN (...) list: well below SQLite's limit on bound parameters."""
 UNWRITTEN = 1 << 62
@@ -137,43 +164,16 @@ class Proposer:
         """Every memory holding one of the statements, and every place each was seen."""
         known: defaultdict[str, dict[int, _Known]] = defaultdict(dict)
         recorded: dict[Place, int] = {}
+        connection = self.session.connection()  # Core queries: no ORM step for plain rows
         for start in range(0, len(keys), KEYS_PER_QUERY):
             chunk = keys[start : start + KEYS_PER_QUERY]
-            memories = self.session.execute(
-                select(
-                    Revision.key,
-                    Memory.id,
-                    Memory.text,
-                    Memory.kind,
-                    Memory.status,
-                    Memory.scope,
-                    Memory.project_id,
-                    Memory.confidence,
-                    Memory.locked,
-                    Memory.revision,
-                    Memory.flags,
-                )
-                .join(Memory, Memory.id == Revision.memory_id)
-                .where(Revision.key.in_(chunk))
-            )
+            memories = connection.execute(_KNOWN.where(_REVISIONS.c.key.in_(chunk)))
             for key, *fields in memories:
                 known[key][fields[0]] = _Known(*fields)
             held = [key for key in chunk if key in known]
             if not held:
                 continue  # a statement no memory holds was seen nowhere yet
-            places = self.session.execute(
-                select(
-                    Revision.key,
-                    Evidence.memory_id,
-                    Evidence.tool,
-                    Evidence.path,
-                    Evidence.line,
-                    Evidence.msg_index,
-                    Evidence.message_id,
-                )
-                .join(Revision, Revision.memory_id == Evidence.memory_id)
-                .where(Revision.key.in_(held))
-            )
+            places = connection.execute(_PLACES.where(_REVISIONS.c.key.in_(held)))
             for key, memory_id, tool, path, line, index, message_id in places:
                 found = (key, *place_of(tool, path, line, index, message_id))
                 recorded[found] = max(memory_id, recorded.get(found, 0))
@@ -258,11 +258,12 @@ class _Batch:
         connection = self.tx.session.connection()
         if self.created:
             rows = [self._memory_row(memory) for memory, _ in self.created]
-            ids = connection.execute(INSERT_MEMORIES, rows).scalars().all()
+            ids = _insert_memories(connection, rows)
             for (memory, _), memory_id in zip(self.created, ids, strict=True):
                 memory.id = memory_id
-            connection.execute(
-                insert(_REVISIONS),
+            insert_rows(
+                connection,
+                _REVISIONS,
                 [
                     {
                         "memory_id": memory.id,
@@ -283,8 +284,7 @@ class _Batch:
         merged: list[dict[str, Any]] = []
         for (memory, row), (_, _, adds) in zip(self.evidence, self.events, strict=True):
             (merged if adds else first).append({"memory_id": memory.id, **row})
-        if first:
-            connection.execute(insert(_EVIDENCE), first)
+        insert_rows(connection, _EVIDENCE, first)
         merged_ids = iter(
             connection.execute(INSERT_EVIDENCE, merged).scalars().all() if merged else []
         )
@@ -295,7 +295,7 @@ class _Batch:
                 if adds:
                     row["after"]["added"] = {"evidence": [next(merged_ids)]}
                 rows.append({"operation_id": operation_id, "memory_id": memory.id, **row})
-            connection.execute(insert(_EVENTS), rows)
+            insert_rows(connection, _EVENTS, rows)
         if self.changed:
             self.tx.session.execute(
                 update(Memory),
@@ -325,6 +325,31 @@ class _Batch:
             "updated_at": self.now,
             "flags": memory.flags,
         }
+
+
+def _insert_memories(connection: Connection, rows: list[dict[str, Any]]) -> Sequence[int]:
+    """Insert new memories; their ids in the order of the rows.
+
+    SQLite cannot say which row of a multi-row INSERT ... RETURNING got which id, so
+    SQLAlchemy would send one statement per row (a third of a scan's storing). But in SQLite
+    the batch holds the database's only write lock (`Database.write` begins IMMEDIATE) and an
+    AUTOINCREMENT key grows with each row inserted: the rows above the largest id before the
+    insert are the batch's, in its order. Other backends get the RETURNING insert.
+    """
+    if connection.dialect.name != "sqlite":
+        return connection.execute(INSERT_MEMORIES, rows).scalars().all()
+    before = connection.execute(_LAST_MEMORY).scalar_one_or_none() or 0
+    insert_rows(connection, _MEMORIES, rows)
+    ids = (
+        connection.execute(
+            select(_MEMORIES.c.id).where(_MEMORIES.c.id > before).order_by(_MEMORIES.c.id)
+        )
+        .scalars()
+        .all()
+    )
+    if len(ids) != len(rows):
+        raise RuntimeError(f"{len(ids)} new memories found after inserting {len(rows)}")
+    return ids
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,30 @@ def _sniffs(source: Source, path: Path) -> bool:
 def plan(roots: Sequence[Root]) -> list[tuple[Path, Source]]:
     """Every transcript below the roots, once each, in a stable order."""
     seen: dict[Path, Source] = {}
+    folders: dict[Path, Path] = {}
     for root in roots:
         for path, source in transcripts(root):
-            seen.setdefault(path.resolve(), source)
+            seen.setdefault(resolved(path, folders), source)
     return sorted(seen.items(), key=lambda item: str(item[0]))
+
+
+def resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, each folder resolved once (kept in `folders`).
+
+    On POSIX a file that is not a symbolic link resolves to its resolved folder with its
+    name, the rule os.path.realpath follows for the last part of a path; it costs one lstat,
+    not one per part of the path (most of planning a scan of hundreds of files). A link, or
+    any path elsewhere, is resolved as a whole.
+    """
+    if os.name != "posix" or path.name in ("", ".", ".."):
+        return path.resolve()
+    try:
+        link = stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        link = False  # realpath, not strict, takes a missing part as it is
+    if link:
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name

@@ -6,10 +6,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from memtui.core.transcripts import ReadState
+from memtui.store.bulk import insert_rows
 from memtui.store.models import TranscriptCursor, utcnow
 
 
@@ -131,8 +132,7 @@ def save_many(session: Session, advances: Sequence[Advance]) -> None:
     fresh = [{"path": path, **row} for path, row in rows.items() if path not in stored]
     known = [{"cursor_path": path, **row} for path, row in rows.items() if path in stored]
     connection = session.connection()
-    if fresh:
-        connection.execute(insert(_CURSORS), fresh)
+    insert_rows(connection, _CURSORS, fresh)
     if known:
         connection.execute(_UPDATE, known)
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from memtui.extract.redact import MARKER, count_markers, may_hold_secret, redact
+from memtui.extract.redact import (
+    _ANCHORS,
+    _ASCII_ANCHORS,
+    MARKER,
+    count_markers,
+    may_hold_secret,
+    redact,
+)
 
 # Planted secrets: shaped like the real thing, made up for these tests.
 SECRETS = {
@@ -125,3 +134,14 @@ def test_a_secret_name_spelt_with_a_letter_only_case_folding_knows_is_still_reda
 def test_an_upper_case_secret_name_is_found_in_ascii_text() -> None:
     assert may_hold_secret("DB_PASSWORD=Hunter22x")
     assert redact("DB_PASSWORD=Hunter22x").kinds == ("secret-assignment",)
+
+
+def test_the_ascii_anchors_find_what_the_anchors_find() -> None:
+    assert _ASCII_ANCHORS is not None
+    rng = random.Random(7)
+    alphabet = "skrpghousrtbaiylcxzen_-.:/109 AKSIEYJ"
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 14))) for _ in range(20000)]
+    texts += ["sk-", "RK_x", "gHr_", "a-----BEGIN", "ya29.", "1//0", "hooks.slack", "EyJ", "x:aa"]
+    for text in texts:
+        lower = text.lower()
+        assert bool(_ASCII_ANCHORS.search(lower)) is bool(_ANCHORS.search(text)), text

@@ -46,9 +46,14 @@ class ProgressLine:
 
 def scan(args: argparse.Namespace, settings: Settings, database: Database) -> int:
     roots = ingest.roots_for(settings, args.paths, args.tool)
-    missing = [str(r.path) for r in roots if r.origin == "command line" and not r.path.exists()]
-    if missing:
-        raise InvalidInputError(f"no such file or folder: {missing[0]}")
+    for root in roots:
+        if root.origin == "command line":
+            try:
+                root.path.stat()
+            except FileNotFoundError:
+                raise InvalidInputError(f"no such file or folder: {root.path}") from None
+            except OSError as error:  # a loop of links, no permission
+                raise InvalidInputError(f"cannot read {root.path}: {error.strerror}") from None
     progress = ProgressLine(args.progress or sys.stderr.isatty())
     extractor = extractor_for(settings)
     try:

@@ -11,6 +11,13 @@ APP_NAME = "memtui"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
+def real(path: str | os.PathLike[str]) -> Path:
+    """The absolute path with every link followed, as `Path.resolve()`, except that a loop of
+    links is left where it begins (as os.path.realpath does) rather than raising: opening
+    such a path then fails like any unreadable file."""
+    return Path(os.path.realpath(Path(path).expanduser()))
+
+
 def data_dir() -> Path:
     """The per-user data directory of this OS (where the default database lives)."""
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
@@ -45,7 +52,7 @@ def bundled_dir(name: str) -> Path:
 
 def project_root(path: str | os.PathLike[str]) -> Path:
     """The root that identifies a project: the git top level holding `path`, else `path`."""
-    start = Path(path).expanduser().resolve()
+    start = real(path)
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
@@ -54,5 +61,5 @@ def project_root(path: str | os.PathLike[str]) -> Path:
 
 def in_git_project(path: str | os.PathLike[str]) -> bool:
     """Whether `path` lies inside a git working tree."""
-    start = Path(path).expanduser().resolve()
+    start = real(path)
     return any((folder / ".git").exists() for folder in (start, *start.parents))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from memtui.core.bulk import gc_paused
+from memtui.core.paths import real
 from memtui.core.records import AddOutcome, NewCandidate, NewEvidence
 from memtui.core.settings import Settings
 from memtui.core.transcripts import MINED, Message, ReadResult, ReadState, Skipped
@@ -107,7 +108,7 @@ def roots_for(
     file."""
     forced = source_named(tool) if tool else None
     if paths:
-        return [Root(path.expanduser().resolve(), forced, "command line") for path in paths]
+        return [Root(real(path), forced, "command line") for path in paths]
     env = os.environ if env is None else env
     found = (
         default_roots(env, home or Path.home(), system or platform.system())

@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from memtui.core.paths import real
 from memtui.core.transcripts import MINED, Author, Message, ReadResult, ReadState
 from memtui.sources.base import LineReader, Source, parse_time, project_of
 
@@ -229,7 +230,7 @@ class AiderSource(Source):
         log = ChatLog(
             str(path),
             reader.context,
-            project=project_of(str(path.parent.resolve())),
+            project=project_of(str(real(path.parent))),
             human_only=human_only,
         )
         for number, raw in reader:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from memtui.core.errors import InvalidInputError
+from memtui.core.paths import real
 from memtui.sources.aider import AiderSource
 from memtui.sources.base import Source
 from memtui.sources.claude_code import ClaudeCodeSource
@@ -136,7 +137,9 @@ def plan(roots: Sequence[Root]) -> list[tuple[Path, Source]]:
 
 
 def resolved(path: Path, folders: dict[Path, Path]) -> Path:
-    """`path.resolve()`, each folder resolved once (kept in `folders`).
+    """`path.resolve()`, each folder resolved once (kept in `folders`). A loop of links is
+    left where the loop begins, as os.path.realpath does (Path.resolve raises on it before
+    Python 3.13): reading the file then fails, and is reported, like any unreadable file.
 
     On POSIX a file that is not a symbolic link resolves to its resolved folder with its
     name, the rule os.path.realpath follows for the last part of a path; it costs one lstat,
@@ -144,14 +147,14 @@ def resolved(path: Path, folders: dict[Path, Path]) -> Path:
     any path elsewhere, is resolved as a whole.
     """
     if os.name != "posix" or path.name in ("", ".", ".."):
-        return path.resolve()
+        return real(path)
     try:
         link = stat.S_ISLNK(os.lstat(path).st_mode)
     except OSError:
         link = False  # realpath, not strict, takes a missing part as it is
     if link:
-        return path.resolve()
+        return real(path)
     folder = folders.get(path.parent)
     if folder is None:
-        folder = folders[path.parent] = path.parent.resolve()
+        folder = folders[path.parent] = real(path.parent)
     return folder / path.name

@@ -69,6 +69,11 @@ def test_scan_of_a_file_no_tool_claims_says_so(
     code, _, err = run(capsys, "scan", str(tmp_path / "missing.jsonl"))
     assert code == 1
     assert "no such file or folder" in err
+    loop = tmp_path / "loop.jsonl"
+    loop.symlink_to(loop)
+    code, _, err = run(capsys, "scan", str(loop))
+    assert code == 1
+    assert f"cannot read {loop}: Too many levels of symbolic links" in err
     code, _, err = run(capsys, "scan", str(notes), "--tool", "emacs")
     assert code == 1
     assert "unknown tool 'emacs'" in err

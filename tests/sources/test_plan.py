@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from memtui.services import ingest
 from memtui.sources.claude_code import ClaudeCodeSource
 from memtui.sources.registry import Root, plan, resolved
+from memtui.store import Database
 
 LINE = '{"type":"user","message":{"role":"user","content":"hi"}}\n'
 
@@ -57,3 +59,18 @@ def test_a_file_reached_twice_is_planned_once(tree: Path) -> None:
     assert found == sorted({p.resolve() for p in found}, key=str)
     assert (tree / "real" / "projects" / "-p" / "a.jsonl") in found
     assert (tree / "elsewhere" / "c.jsonl") in found
+
+
+def test_a_loop_of_links_is_planned_and_reported_unreadable(tree: Path, db: Database) -> None:
+    """A link to itself named like a transcript: the scan reads the other files and names it."""
+    folder = tree / "real" / "projects" / "-p"
+    (folder / "loop.jsonl").symlink_to(folder / "loop.jsonl")
+    root = Root(tree / "real" / "projects", ClaudeCodeSource(), "test")
+    planned = [path for path, _ in plan([root])]
+    assert folder / "loop.jsonl" in planned
+    summary = ingest.scan(db, [root])
+    assert sorted(path for path, _ in summary.errors) == [
+        str(tree / "gone.jsonl"),  # the dangling link of the tree
+        str(folder / "loop.jsonl"),
+    ]
+    assert summary.files == len(planned)

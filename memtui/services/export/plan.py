@@ -118,7 +118,7 @@ def _group(locations: Sequence[Location]) -> list[_Group]:
     """Locations by physical file (a CLAUDE.md -> AGENTS.md symlink is one file), in order."""
     groups: dict[Path, list[Location]] = {}
     for location in locations:
-        groups.setdefault(location.path.resolve(), []).append(location)
+        groups.setdefault(paths.real(location.path), []).append(location)
     return [_Group(real, tuple(found)) for real, found in groups.items()]
 
 
@@ -363,7 +363,7 @@ def _plan_project(
     notes: list[str] = []
     planned: dict[Path, ExportFile] = {}
     provenance = settings.export.provenance
-    agents_real = (root / "AGENTS.md").resolve()
+    agents_real = paths.real(root / "AGENTS.md")
     for group in groups:
         if group.real == agents_real:
             planned[group.real] = plan_file(
@@ -411,7 +411,7 @@ def _plan_project(
         )
     for group in groups:
         if group.first.mode == Mode.CONFIG:
-            carrier = (group.real.parent / group.first.entry).resolve()
+            carrier = paths.real(group.real.parent / group.first.entry)
             found = planned.get(carrier)
             wanted = found is not None and _will_exist(found)
             planned[group.real] = plan_config(group, wanted=wanted, overwrite=overwrite)
@@ -423,7 +423,7 @@ def _plan_project(
             continue
         seen = []
         for relative in _readers(target, root, env, settings.export.cline_agents_md, claude):
-            real = (root / relative).resolve()
+            real = paths.real(root / relative)
             if real in carrying or (real not in planned and _on_disk_with_memories(real)):
                 seen.append(relative)
         if len(seen) > 1:
@@ -520,7 +520,7 @@ def plan_export(
                 )
         for group in user_groups:
             if group.first.mode == Mode.CONFIG:
-                carrier = user_planned.get(Path(group.first.entry).resolve())
+                carrier = user_planned.get(paths.real(group.first.entry))
                 wanted = carrier is not None and _will_exist(carrier)
                 user_planned[group.real] = plan_config(group, wanted=wanted, overwrite=overwrite)
         files.extend(user_planned[group.real] for group in user_groups)
@@ -552,7 +552,7 @@ def apply_export(db: Database, plan: ExportPlan, *, actor: str = USER) -> Export
                 tx = Tx(session, "export", actor, undoable=False)
                 this_operation = operation_id if operation_id is not None else tx.operation.id
                 project_id = tx.project_id(plan.project) if file.level == "project" else None
-                real = str(path.resolve())
+                real = str(paths.real(path))
                 _log_written(tx, this_operation, file, real)
                 session.add(
                     ExportRecord(
@@ -652,7 +652,7 @@ def revert_file(db: Database, path: str | os.PathLike[str]) -> RevertResult:
     When the person changed the file since, only memtui's region is put back as it was (or
     removed, if there was none): what they wrote outside it stays.
     """
-    real = Path(path).expanduser().resolve()
+    real = paths.real(path)
     with db.read() as session:
         record = session.scalars(
             select(ExportRecord)

@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from memtui.core.errors import InvalidInputError
+from memtui.core.paths import real
 
 TARGETS = (
     "claude",
@@ -241,7 +242,7 @@ def _imports_agents_md(file: Path, agents: Path) -> bool:
         for found in _IMPORT.finditer(_CODE.sub("", line)):
             target = Path(found.group(1)).expanduser()
             target = target if target.is_absolute() else file.parent / target
-            if target.resolve() == agents.resolve():
+            if real(target) == real(agents):
                 return True
     return False
 
@@ -249,11 +250,11 @@ def _imports_agents_md(file: Path, agents: Path) -> bool:
 def claude_memory_files(root: Path) -> list[Path]:
     """The CLAUDE.md files that stop Claude Code reading AGENTS.md: in the project or above
     (`~/.claude/CLAUDE.md`, the user's own, does not count)."""
-    home = Path.home().resolve()
+    home = real(Path.home())
     found: list[Path] = []
     for folder in (root, *root.parents):
         names = ["CLAUDE.md", "CLAUDE.local.md"]
-        if folder.resolve() != home:
+        if real(folder) != home:
             names.append(".claude/CLAUDE.md")
         found.extend(folder / n for n in names if (folder / n).is_file())
     return found
@@ -447,7 +448,7 @@ def own_file_names() -> frozenset[str]:
 
 def is_user_level(path: Path, env: Mapping[str, str]) -> bool:
     """Whether a rules file is one of the user-level (global) files the tools load."""
-    resolved = path.expanduser().resolve()
+    resolved = real(path)
     homes = [
         Path.home() / ".claude",
         _home(env, "CODEX_HOME", ".codex"),
@@ -462,7 +463,7 @@ def is_user_level(path: Path, env: Mapping[str, str]) -> bool:
     ]
     if env.get("GEMINI_CLI_HOME"):
         homes.append(Path(env["GEMINI_CLI_HOME"]).expanduser() / ".gemini")
-    return any(resolved.is_relative_to(h.expanduser().resolve()) for h in homes)
+    return any(resolved.is_relative_to(real(h)) for h in homes)
 
 
 RULES_FOLDERS = (
@@ -481,7 +482,7 @@ RULES_FOLDERS = (
 
 def project_of_rules_file(path: Path) -> Path:
     """The folder a project-level rules file belongs to (above `.cursor/rules/` and such)."""
-    resolved = path.expanduser().resolve()
+    resolved = real(path)
     for folder in resolved.parents:
         for relative in RULES_FOLDERS:
             inside = folder / relative

@@ -60,7 +60,7 @@ def _staging_dir(folder: Path) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` (the file a symlink points to, for a link) with `data`, atomically."""
-    target = path.resolve()
+    target = paths.real(path)
     folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -90,6 +90,6 @@ def atomic_write(path: Path, data: bytes) -> None:
 def delete(path: Path) -> None:
     """Remove a file memtui created."""
     try:
-        path.resolve().unlink(missing_ok=True)
+        paths.real(path).unlink(missing_ok=True)
     except OSError as exc:
         raise WriteError(f"{path}: cannot remove it ({exc.strerror})") from None

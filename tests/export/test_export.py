@@ -147,6 +147,20 @@ def test_broken_markers_block_that_file_only(
     assert (project / ".claude/rules/memtui.md").exists()
 
 
+def test_a_rules_file_that_is_a_loop_of_links_blocks_that_file_only(
+    db: Database, settings: Settings, project: Path
+) -> None:
+    believe(db, "Use pnpm, not npm", project)
+    agents = project / "AGENTS.md"
+    agents.symlink_to(agents)
+    plan = service.export(db, settings, project, ["agents", "claude"], env={})
+    files = by_path(plan)
+    assert files[str(agents)].action == FileAction.BLOCKED  # type: ignore[attr-defined]
+    assert "symbolic links" in files[str(agents)].reason  # type: ignore[attr-defined]
+    assert agents.is_symlink()
+    assert (project / ".claude/rules/memtui.md").exists()
+
+
 def test_edits_inside_the_block_stop_the_export_and_can_be_imported(
     db: Database, settings: Settings, project: Path
 ) -> None:

@@ -189,6 +189,7 @@ class MemtuiApp(App[None]):
 
     def inbox_drawn(self) -> None:
         """The inbox is on screen: now start what may take a while."""
+        self.pauses.freeze()  # what the app has loaded so far lives as long as it does
         if self.watching:
             self.follow_transcripts()  # offers the import once its first reading is done
         else:

@@ -9,17 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
-from textual.binding import Binding
-from textual.geometry import Region, Size
-from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from memtui.core.rows import InboxRow
 from memtui.ui.format import KIND_LABEL, ago, flag_signs, tool_label, where
+from memtui.ui.widgets.rowlist import RowList, fit
 
 KIND_WIDTH = 10
 TOOL_WIDTH = 12
@@ -39,24 +35,9 @@ def text_width(width: int) -> int:
     return max(8, width - FIXED - 8)
 
 
-def fit(text: str, width: int) -> str:
-    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
-
-
-class CandidateList(ScrollView, can_focus=True):
+class CandidateList(RowList):
     """Candidates, one per line, with a cursor and marks."""
 
-    BINDINGS = [  # noqa: RUF012 - Textual reads this class attribute
-        Binding("j,down", "move(1)", "Down", show=False),
-        Binding("k,up", "move(-1)", "Up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-    ]
     COMPONENT_CLASSES = {  # noqa: RUF012
         "candidate-list--header",
         "candidate-list--cursor",
@@ -82,14 +63,13 @@ class CandidateList(ScrollView, can_focus=True):
     CandidateList > .candidate-list--flag { color: $warning; text-style: bold; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    class Highlighted(RowList.Highlighted):
+        """The candidate under the cursor changed (`row` None: the list is empty)."""
 
-    class Highlighted(Message):
-        """The candidate under the cursor changed (None: the list is empty)."""
-
-        def __init__(self, row: InboxRow | None) -> None:
-            super().__init__()
-            self.row = row
+        def __init__(self, rows: RowList, index: int) -> None:
+            super().__init__(rows, index)
+            listed = rows.rows if isinstance(rows, CandidateList) else []
+            self.row: InboxRow | None = listed[index] if 0 <= index < len(listed) else None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -97,7 +77,6 @@ class CandidateList(ScrollView, can_focus=True):
         self.marked: set[int] = set()
         self.relations: dict[int, str] = {}
         self.now = datetime.now(UTC)
-        self._highlighted: int | None = -1
 
     # --- state handed down by the screen ------------------------------------------------------
 
@@ -112,9 +91,7 @@ class CandidateList(ScrollView, can_focus=True):
         if keep is not None:
             position = next((i for i, r in enumerate(self.rows) if r.id == keep), position)
         self.marked &= {r.id for r in self.rows}
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
-        self._place(position)
-        self.refresh()
+        self.reset(position=position, announce=False)
 
     def drop(self, ids: set[int]) -> None:
         """Take decided rows out; the cursor lands on the row that followed the current one."""
@@ -124,9 +101,7 @@ class CandidateList(ScrollView, can_focus=True):
         before = sum(1 for r in self.rows[:current] if r.id in ids)
         self.rows = [r for r in self.rows if r.id not in ids]
         self.marked -= ids
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
-        self._place(current - before)
-        self.refresh()
+        self.reset(position=current - before, announce=False)
 
     def set_relations(self, relations: dict[int, str], checked: Iterable[int] = ()) -> None:
         """Marks of similar / may-replace for some rows (computed in the background): the
@@ -150,57 +125,19 @@ class CandidateList(ScrollView, can_focus=True):
         self.refresh()
         self.action_move(1)
 
-    # --- moving -------------------------------------------------------------------------------
+    # --- RowList ------------------------------------------------------------------------------
 
-    def action_move(self, step: int) -> None:
-        """Move the cursor by `step` rows."""
-        self._place(self.cursor + step)
+    def row_count(self) -> int:
+        return len(self.rows)
 
-    def action_page(self, direction: int) -> None:
-        """Move by a screenful."""
-        self._place(self.cursor + direction * max(1, self.size.height - 2))
+    def row_key(self, index: int) -> object:
+        return self.rows[index].id
 
-    def action_jump(self, position: int) -> None:
-        """Go to the first row (0) or the last (-1)."""
-        self._place(position if position >= 0 else len(self.rows) - 1)
+    def header(self, width: int) -> Strip:
+        return self._header(width)
 
-    def _place(self, position: int) -> None:
-        """Put the cursor on a row, keep it visible, and say so when the row changed."""
-        position = max(0, min(position, len(self.rows) - 1))
-        old = self.cursor
-        self.cursor = position
-        self.refresh_line(old + 1)  # lines of the virtual space: row i is line i + 1
-        self.refresh_line(position + 1)
-        # Line 0 is the header, so row i is line i + 1; the header hides the first line in
-        # view, so the line above the row must be in view too.
-        self.scroll_to_region(Region(0, position, 1, 2), animate=False, immediate=True, force=True)
-        row = self.current
-        row_id = row.id if row is not None else None
-        if row_id != self._highlighted:
-            self._highlighted = row_id
-            self.post_message(self.Highlighted(row))
-
-    def on_resize(self) -> None:
-        """The text column takes the room the other columns leave."""
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
-
-    def on_click(self, event: object) -> None:
-        """Clicking a row selects it."""
-        offset = getattr(event, "y", None)
-        if isinstance(offset, int) and offset >= 1:
-            self._place(int(self.scroll_offset.y) + offset - 1)
-
-    # --- drawing ------------------------------------------------------------------------------
-
-    def render_line(self, y: int) -> Strip:
-        """One line: the header on the first, a row on the others."""
-        width = self.scrollable_content_region.width
-        if y == 0:
-            return self._header(width)
-        index = y - 1 + int(self.scroll_offset.y)
-        if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
-        return self._row(self.rows[index], index == self.cursor, width)
+    def row(self, index: int, selected: bool, width: int) -> Strip:
+        return self._row(self.rows[index], selected, width)
 
     def _header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("candidate-list--header")

@@ -1,8 +1,8 @@
 """A list of many rows drawn through the line API: only the rows on screen are rendered.
 
 The base keeps a cursor, moves it by keys and clicks, and says which row is highlighted;
-a subclass says how many rows there are and draws one row or the header. The beliefs and the
-history lists are built on it (the review list, CandidateList, predates it).
+a subclass says how many rows there are and draws one row or the header. The review, the
+beliefs and the history lists are built on it.
 """
 
 from __future__ import annotations
@@ -153,10 +153,12 @@ class RowList(ScrollView, can_focus=True):
 
     # --- state ---------------------------------------------------------------------------------
 
-    def reset(self, *, position: int = 0) -> None:
-        """The rows changed: size the list again and put the cursor at `position`."""
+    def reset(self, *, position: int = 0, announce: bool = True) -> None:
+        """The rows changed: size the list again and put the cursor at `position`; say
+        Highlighted even when the row under it is the same one, unless not `announce`."""
         self.virtual_size = Size(self.size.width, self.row_count() + 1)
-        self._said = ()
+        if announce:
+            self._said = ()
         self._place(position)
         self.refresh()
 

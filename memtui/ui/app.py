@@ -158,7 +158,7 @@ class MemtuiApp(App[None]):
         return next(s for s in self.screen_stack if isinstance(s, InboxScreen))
 
     def get_default_screen(self) -> Screen[None]:
-        return InboxScreen(empty_hint=self.empty_hint)
+        return InboxScreen(empty_hint=self.empty_hint, deferred=self.start != "inbox")
 
     def on_mount(self) -> None:
         self.pauses.start()
@@ -184,8 +184,12 @@ class MemtuiApp(App[None]):
             return
         self.first_drawn = True
         inbox = self.inbox
-        if inbox.is_mounted:
+        if not inbox.is_mounted:
+            return
+        if inbox.composed:
             inbox.begin()
+        else:
+            self.call_next(inbox.build)  # composes it, then reads its rows
 
     def inbox_drawn(self) -> None:
         """The inbox is on screen: now start what may take a while."""
@@ -255,6 +259,8 @@ class MemtuiApp(App[None]):
         if name == "inbox":
             while len(self.screen_stack) > 1:
                 self.pop_screen()
+            if not self.inbox.composed:  # shown before the first screen was drawn
+                self.call_next(self.inbox.build)
             return self.screen
         target = self.get_screen(name)
         if target in self.screen_stack:
@@ -325,7 +331,7 @@ class MemtuiApp(App[None]):
         """What the watcher is doing, for the status bar."""
         self.watch_note = note
         inbox = self.inbox
-        if inbox.is_mounted:
+        if inbox.is_mounted and inbox.composed:
             inbox.show_status()
 
     def _watch_note(self, folders: int) -> str:

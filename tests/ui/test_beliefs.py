@@ -17,6 +17,7 @@ from memtui.ui.clipboard import TERMINAL
 from memtui.ui.screens.beliefs import BeliefsScreen
 from memtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from memtui.ui.screens.history import HistoryList, HistoryScreen
+from memtui.ui.screens.inbox import InboxScreen
 from memtui.ui.widgets.beliefs import BeliefList
 from tests.ui.conftest import NOW, Seeded, app_on, settle, status_of
 
@@ -302,7 +303,11 @@ async def test_as_of_lists_what_was_believed_then(
 
 
 async def test_opened_on_the_beliefs_it_draws_them_before_the_index_and_searches_after(
-    db: Database, beliefs: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database,
+    seeded: Seeded,
+    beliefs: list[int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The first screenful comes from sqlite3; what is typed while the index is being built
     is searched once it is ready."""
@@ -325,6 +330,14 @@ async def test_opened_on_the_beliefs_it_draws_them_before_the_index_and_searches
         start="beliefs",
         first_beliefs=prefetch_beliefs(db.url),
     )
+    built_after: list[str | None] = []
+    build_inbox = InboxScreen.build
+
+    async def build_watched(inbox: InboxScreen) -> None:
+        built_after.append(beliefs_screen(app).shown_text)
+        await build_inbox(inbox)
+
+    monkeypatch.setattr(InboxScreen, "build", build_watched)
     async with app.run_test(size=(130, 40)) as pilot:
         screen = beliefs_screen(app)
         for _ in range(500):  # the first page arrives from the prefetch thread
@@ -349,7 +362,10 @@ async def test_opened_on_the_beliefs_it_draws_them_before_the_index_and_searches
         assert listed(app) == beliefs
         await pilot.press("i")
         await settle(app, pilot)
+        assert built_after == [""]  # composed once, after the first beliefs were drawn
         assert app.inbox.loaded  # the inbox underneath read its rows after the first frame
+        shown = [row.id for row in app.inbox.candidates.rows]
+        assert shown == [seeded.candidates[1]]  # the one candidate still pending
 
 
 def status_text(app: MemtuiApp) -> str:

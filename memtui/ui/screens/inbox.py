@@ -153,9 +153,13 @@ class InboxScreen(Screen[None]):
     InboxScreen #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, *, empty_hint: str = "") -> None:
+    def __init__(self, *, empty_hint: str = "", deferred: bool = False) -> None:
         super().__init__()
         self.empty_hint = empty_hint
+        self.composed = not deferred
+        """Whether its widgets are there. Under a screen the app opened on first (beliefs,
+        history), the inbox is composed once that screen is drawn (`build`): composing both
+        at start made the first frame 15-20 ms later."""
         self.rows: list[InboxRow] = []
         self.filter = Filter()
         self.counts: dict[Status, int] = {}
@@ -193,6 +197,8 @@ class InboxScreen(Screen[None]):
         return self.memtui.clock()
 
     def compose(self) -> ComposeResult:
+        if not self.composed:
+            return
         yield CandidateList(id="list")
         yield Static(id="empty")
         with Horizontal(id="below"):
@@ -208,10 +214,24 @@ class InboxScreen(Screen[None]):
         return self.query_one(CandidateList)
 
     def on_mount(self) -> None:
+        if not self.composed:
+            return
         self.candidates.focus()
         self.show_status()
         if self.memtui.first_drawn:
             self.begin()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No key acts on the inbox before its widgets are there (see `composed`)."""
+        return self.composed
+
+    async def build(self) -> None:
+        """Compose the inbox put off at start, then read its rows (as mounting would have)."""
+        if self.composed:
+            return
+        self.composed = True
+        await self.recompose()
+        self.on_mount()
 
     def begin(self) -> None:
         """Read the rows: the prefetched first page when there is one (once only)."""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
@@ -37,7 +37,8 @@ from memtui.ui.beliefquery import BeliefQuery
 from memtui.ui.format import KIND_LABEL, project_name, when
 from memtui.ui.widgets.beliefs import BeliefList
 from memtui.ui.widgets.panes import (
-    Pane,
+    BLANK,
+    TabbedPanes,
     belief_lineage_content,
     lines,
     provenance_content,
@@ -67,7 +68,6 @@ TYPING_DETAIL_DELAY = 0.3
 """The same while the search box has the focus: a result drawn while typing is soon replaced."""
 HOLD = 0.05
 """Seconds the repaints may be held for a search's result (`hold_frames`)."""
-BLANK = Content("")
 LOADING = Content.styled("Loading…", "$text-muted")
 EMPTY = "No belief yet: confirm candidates in the inbox (i) and they appear here."
 
@@ -124,7 +124,6 @@ class BeliefsScreen(Screen[None]):
         border-right: solid $panel;
     }
     BeliefsScreen #side { width: 1fr; }
-    BeliefsScreen #tabs { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     BeliefsScreen #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
@@ -145,8 +144,6 @@ class BeliefsScreen(Screen[None]):
         self.detail: MemoryDetail | None = None
         self.shown: Provenance | None = None
         self.sighting = 0
-        self.tab = "evidence"
-        self.panes: dict[str, Content] = {}
         self.synced: datetime | None = None
         """When the index last caught up with the store (real time, as the event log's)."""
         self.sync_lock = threading.Lock()
@@ -155,11 +152,9 @@ class BeliefsScreen(Screen[None]):
         self.writer: Writer[Outcome] = Writer(self, lambda: self.database, self.written, failed)
         self.starting = False
         """Whether the first page and the index were asked for."""
-        self.drawn_tab: str | None = None
         self.held: AbstractContextManager[None] | None = None
         """Textual's batch of repaints held while a search runs (`hold_frames`)."""
         self.held_timer: Timer | None = None
-        self.drawn_pane: Content | None = None
         self.drawn_status: str | None = None
         """The status line drawn: the same line is not drawn again (a repaint of the bottom
         row widens the region Textual paints per key to the whole screen)."""
@@ -180,6 +175,11 @@ class BeliefsScreen(Screen[None]):
     def beliefs(self) -> BeliefList:
         return self.query_one(BeliefList)
 
+    @property
+    def side(self) -> TabbedPanes:
+        """The evidence, lineage and revisions panes."""
+        return self.query_one(TabbedPanes)
+
     def compose(self) -> ComposeResult:
         yield SearchBox(
             placeholder="search beliefs · kind:rule status:superseded project:api tool:codex "
@@ -190,16 +190,13 @@ class BeliefsScreen(Screen[None]):
         yield Static(id="empty")
         with Horizontal(id="below"):
             yield Static(id="card")
-            with Vertical(id="side"):
-                yield Static(id="tabs")
-                yield Pane(id="pane")
+            yield TabbedPanes(TABS, id="side")
         yield Static(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.beliefs.focus()
         self.show_status()
-        self.draw_pane()
 
     @on(ScreenResume)
     def resumed(self) -> None:
@@ -513,9 +510,9 @@ class BeliefsScreen(Screen[None]):
         memory = self.beliefs.current
         self.query_one("#card", Static).update(belief_card(memory, None), layout=False)
         if memory is None:
-            self.show_panes(BLANK, BLANK, BLANK)
+            self.side.show(evidence=BLANK, lineage=BLANK, revisions=BLANK)
             return
-        self.show_panes(LOADING, LOADING, LOADING)
+        self.side.show(evidence=LOADING, lineage=LOADING, revisions=LOADING)
         typing = self.focused is self.query_one("#search", Input)
         self.load_detail(memory.id, delay=TYPING_DETAIL_DELAY if typing else DETAIL_DELAY)
 
@@ -558,60 +555,28 @@ class BeliefsScreen(Screen[None]):
         self.query_one("#card", Static).update(
             belief_card(self.beliefs.current, detail), layout=False
         )
-        self.show_panes(
-            evidence_content(detail, None, self.sighting),
-            belief_lineage_content(detail),
-            revisions_content(detail),
+        self.side.show(
+            evidence=evidence_content(detail, None, self.sighting),
+            lineage=belief_lineage_content(detail),
+            revisions=revisions_content(detail),
         )
 
     def provenance_loaded(self, detail: MemoryDetail, shown: Provenance) -> None:
         if self.detail is None or self.detail.memory.id != detail.memory.id:
             return
         self.shown = shown
-        self.show_panes(evidence=evidence_content(self.detail, shown, self.sighting))
+        self.side.show(evidence=evidence_content(self.detail, shown, self.sighting))
 
     def action_next_sighting(self) -> None:
         """Show the next sighting's source message in the evidence pane."""
         if self.detail is None or len(self.detail.memory.evidence) < 2:
             return
         self.sighting = (self.sighting + 1) % len(self.detail.memory.evidence)
-        self.tab = "evidence"
+        self.side.tab = "evidence"
         self.load_detail(self.detail.memory.id, self.sighting)
 
     def action_pane(self, name: str) -> None:
-        self.tab = name
-        self.draw_pane()
-
-    def show_panes(
-        self,
-        evidence: Content | None = None,
-        lineage: Content | None = None,
-        revisions: Content | None = None,
-    ) -> None:
-        for name, content in (
-            ("evidence", evidence),
-            ("lineage", lineage),
-            ("revisions", revisions),
-        ):
-            if content is not None:
-                self.panes[name] = content
-        self.draw_pane()
-
-    def draw_pane(self) -> None:
-        """The tabs and the pane of the tab chosen, each drawn again only when it changed:
-        while typing, every result moves the cursor, and redrawing the lower half per key
-        cost more than the search."""
-        if self.drawn_tab != self.tab:
-            labels = []
-            for name, key in TABS:
-                label = f" {name.capitalize()} ({key}) "
-                labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
-            self.query_one("#tabs", Static).update(Content.assemble(*labels), layout=False)
-            self.drawn_tab = self.tab
-        content = self.panes.get(self.tab, BLANK)
-        if content is not self.drawn_pane:
-            self.query_one("#pane", Pane).show(content)
-            self.drawn_pane = content
+        self.side.choose(name)
 
     # --- changing a belief --------------------------------------------------------------------
 

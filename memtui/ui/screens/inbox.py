@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -38,7 +37,8 @@ from memtui.ui.filtering import Filter
 from memtui.ui.format import project_name
 from memtui.ui.widgets.candidates import CandidateList
 from memtui.ui.widgets.panes import (
-    Pane,
+    BLANK,
+    TabbedPanes,
     card,
     diff_pane_content,
     lineage_content,
@@ -149,7 +149,6 @@ class InboxScreen(Screen[None]):
         width: 40%; padding: 0 1; background: $surface; border-right: solid $panel;
     }
     InboxScreen #side { width: 1fr; }
-    InboxScreen #tabs { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     InboxScreen #status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
@@ -166,9 +165,7 @@ class InboxScreen(Screen[None]):
         self.detail: MemoryDetail | None = None
         self.shown: Provenance | None = None
         self.undo_sizes: list[int] = []
-        self.tab = "provenance"
         self.last_project: str | None = None
-        self.panes: dict[str, Content] = {}
         self.loaded = False
         self.begun = False
         self.related_stamp: tuple[int, int, str] | None = None
@@ -203,15 +200,18 @@ class InboxScreen(Screen[None]):
         yield Static(id="empty")
         with Horizontal(id="below"):
             yield Static(id="card")
-            with Vertical(id="side"):
-                yield Static(id="tabs")
-                yield Pane(id="pane")
+            yield TabbedPanes(TABS, id="side")
         yield Static(id="status")
         yield Footer(compact=True)
 
     @property
     def candidates(self) -> CandidateList:
         return self.query_one(CandidateList)
+
+    @property
+    def side(self) -> TabbedPanes:
+        """The provenance, lineage and diff panes."""
+        return self.query_one(TabbedPanes)
 
     def on_mount(self) -> None:
         if not self.composed:
@@ -337,12 +337,12 @@ class InboxScreen(Screen[None]):
             self.last_project = row.project
         self.query_one("#card", Static).update(card(row, None, self.now()))
         if row is None:
-            self.show_panes(Content(""), Content(""), Content(""))
+            self.side.show(provenance=BLANK, lineage=BLANK, diff=BLANK)
             return
-        self.show_panes(
-            provenance_content((), None, loading=True),
-            lineage_content(None),
-            diff_pane_content(row, None),
+        self.side.show(
+            provenance=provenance_content((), None, loading=True),
+            lineage=lineage_content(None),
+            diff=diff_pane_content(row, None),
         )
         self.call_after_refresh(self.load_detail, row)
 
@@ -372,17 +372,17 @@ class InboxScreen(Screen[None]):
             return
         self.detail = detail
         self.query_one("#card", Static).update(card(row, detail, self.now()))
-        self.show_panes(
-            provenance_content(detail.memory.evidence, None, loading=True),
-            lineage_content(detail),
-            diff_pane_content(row, detail),
+        self.side.show(
+            provenance=provenance_content(detail.memory.evidence, None, loading=True),
+            lineage=lineage_content(detail),
+            diff=diff_pane_content(row, detail),
         )
 
     def provenance_loaded(self, row: InboxRow, shown: Provenance) -> None:
         if self.candidates.current != row or self.detail is None:
             return
         self.shown = shown
-        self.show_panes(provenance=provenance_content(self.detail.memory.evidence, shown))
+        self.side.show(provenance=provenance_content(self.detail.memory.evidence, shown))
 
     def ingested(self, created: int) -> None:
         """The watcher stored new candidates: read the list again, keeping the cursor."""
@@ -720,28 +720,7 @@ class InboxScreen(Screen[None]):
 
     def action_pane(self, name: str) -> None:
         """Show the provenance, lineage or diff pane."""
-        self.tab = name
-        self.draw_pane()
-
-    def show_panes(
-        self,
-        provenance: Content | None = None,
-        lineage: Content | None = None,
-        diff: Content | None = None,
-    ) -> None:
-        """Keep the panes' new contents and draw the one shown."""
-        for name, content in (("provenance", provenance), ("lineage", lineage), ("diff", diff)):
-            if content is not None:
-                self.panes[name] = content
-        self.draw_pane()
-
-    def draw_pane(self) -> None:
-        labels = []
-        for name, key in TABS:
-            label = f" {name.capitalize()} ({key}) "
-            labels.append((label, "bold reverse $accent") if name == self.tab else (label, ""))
-        self.query_one("#tabs", Static).update(Content.assemble(*labels))
-        self.query_one("#pane", Pane).show(self.panes.get(self.tab, Content("")))
+        self.side.choose(name)
 
     def action_beliefs(self) -> None:
         """Open the beliefs browser."""

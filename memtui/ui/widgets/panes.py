@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -63,6 +63,62 @@ class Pane(VerticalScroll):
         """Replace the pane's text and scroll back to its top."""
         self.query_one("#body", Static).update(content)
         self.scroll_home(animate=False)
+
+
+class TabbedPanes(Vertical):
+    """Panes behind a row of tabs, (name, key) each: every pane keeps its content, the one
+    chosen is shown. The tabs and the pane are drawn again only when they change: while the
+    person types a search, each result moves the cursor, and redrawing the lower half of the
+    screen per key cost more than the search."""
+
+    DEFAULT_CSS = """
+    TabbedPanes > #tabs { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    """
+
+    def __init__(self, tabs: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tabs = tuple(tabs)
+        self.tab = self.tabs[0][0]
+        """The pane shown (drawn on the next `show` or `choose`)."""
+        self.contents: dict[str, Content] = {}
+        self._drawn_tab: str | None = None
+        self._drawn: Content | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="tabs")
+        yield Pane(id="pane")
+
+    def on_mount(self) -> None:
+        self.draw()
+
+    def show(self, **contents: Content) -> None:
+        """Keep these panes' new contents (by tab name) and draw the one chosen."""
+        self.contents.update(contents)
+        self.draw()
+
+    def choose(self, name: str) -> None:
+        """Show the pane of this tab."""
+        self.tab = name
+        self.draw()
+
+    def draw(self) -> None:
+        if self._drawn_tab != self.tab:
+            labels = [
+                (
+                    f" {name.capitalize()} ({key}) ",
+                    "bold reverse $accent" if name == self.tab else "",
+                )
+                for name, key in self.tabs
+            ]
+            self.query_one("#tabs", Static).update(Content.assemble(*labels), layout=False)
+            self._drawn_tab = self.tab
+        content = self.contents.get(self.tab, BLANK)
+        if content is not self._drawn:
+            self.query_one("#pane", Pane).show(content)
+            self._drawn = content
+
+
+BLANK = Content("")
 
 
 def lines(*rows: Content | str) -> Content:

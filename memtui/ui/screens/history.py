@@ -101,19 +101,10 @@ class HistoryList(RowList):
     """Events of the log, or the beliefs held at a past moment."""
 
     COMPONENT_CLASSES = {  # noqa: RUF012
-        "history-list--header",
-        "history-list--cursor",
         "history-list--action",
         "history-list--muted",
     }
     DEFAULT_CSS = """
-    HistoryList { background: $surface; scrollbar-gutter: stable; }
-    HistoryList > .history-list--header { color: $text-muted; text-style: bold; }
-    HistoryList > .history-list--cursor { background: $block-cursor-blurred-background; }
-    HistoryList:focus > .history-list--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-    }
     HistoryList > .history-list--action { color: $secondary; text-style: bold; }
     HistoryList > .history-list--muted { color: $text-muted; }
     """
@@ -154,19 +145,16 @@ class HistoryList(RowList):
         return ("event", self.events[index].id)
 
     def header(self, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("history-list--header")
         if self.past is not None:
             text = "  " + set_cell_size("since", 17) + set_cell_size("memory", 8)
             text += set_cell_size("kind", 11) + set_cell_size("where", 15) + "statement"
         else:
             text = "  " + set_cell_size("when", 17) + set_cell_size("change", 11)
             text += set_cell_size("memory", 8) + set_cell_size("by", 18) + "statement"
-        return Strip([Segment(set_cell_size(text, width), style)], width)
+        return self.header_line(text, width)
 
     def row(self, index: int, selected: bool, width: int) -> Strip:
-        base = self.rich_style
-        if selected:
-            base = base + self.get_component_rich_style("history-list--cursor")
+        base = self.line_style(selected)
         muted = base + self.get_component_rich_style("history-list--muted", partial=True)
         action = base + self.get_component_rich_style("history-list--action", partial=True)
         if self.past is not None:

@@ -46,21 +46,12 @@ class BeliefList(RowList):
     """Memories by id; the rows on screen are fetched from the index as they are drawn."""
 
     COMPONENT_CLASSES = {  # noqa: RUF012
-        "belief-list--header",
-        "belief-list--cursor",
         "belief-list--match",
         "belief-list--kind",
         "belief-list--muted",
         "belief-list--lock",
     }
     DEFAULT_CSS = """
-    BeliefList { background: $surface; scrollbar-gutter: stable; }
-    BeliefList > .belief-list--header { color: $text-muted; text-style: bold; }
-    BeliefList > .belief-list--cursor { background: $block-cursor-blurred-background; }
-    BeliefList:focus > .belief-list--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-    }
     BeliefList > .belief-list--match { color: $accent; text-style: bold underline; }
     BeliefList > .belief-list--kind { color: $secondary; }
     BeliefList > .belief-list--muted { color: $text-muted; }
@@ -173,9 +164,7 @@ class BeliefList(RowList):
     def _row_styles(self, selected: bool) -> tuple[Style, Style, Style, Style, Style]:
         """A row's styles: base, muted, kind, lock and match."""
         if selected not in self._styles:
-            base = self.rich_style
-            if selected:
-                base = base + self.get_component_rich_style("belief-list--cursor")
+            base = self.line_style(selected)
 
             def part(name: str) -> Style:
                 return base + self.get_component_rich_style(f"belief-list--{name}", partial=True)
@@ -190,7 +179,6 @@ class BeliefList(RowList):
         return self._styles[selected]
 
     def header(self, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("belief-list--header")
         text = (
             "  "
             + set_cell_size("kind", KIND_WIDTH + 1)
@@ -200,7 +188,7 @@ class BeliefList(RowList):
             + set_cell_size("tools", TOOLS_WIDTH + 1)
             + "age"
         )
-        return Strip([Segment(set_cell_size(text, width), style)], width)
+        return self.header_line(text, width)
 
     def row(self, index: int, selected: bool, width: int) -> Strip:
         memory_id = self.ids[index]

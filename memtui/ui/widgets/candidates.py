@@ -39,24 +39,12 @@ class CandidateList(RowList):
     """Candidates, one per line, with a cursor and marks."""
 
     COMPONENT_CLASSES = {  # noqa: RUF012
-        "candidate-list--header",
-        "candidate-list--cursor",
         "candidate-list--marked",
         "candidate-list--kind",
         "candidate-list--muted",
         "candidate-list--flag",
     }
     DEFAULT_CSS = """
-    CandidateList {
-        background: $surface;
-        scrollbar-gutter: stable;
-    }
-    CandidateList > .candidate-list--header { color: $text-muted; text-style: bold; }
-    CandidateList > .candidate-list--cursor { background: $block-cursor-blurred-background; }
-    CandidateList:focus > .candidate-list--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-    }
     CandidateList > .candidate-list--marked { color: $accent; text-style: bold; }
     CandidateList > .candidate-list--kind { color: $secondary; }
     CandidateList > .candidate-list--muted { color: $text-muted; }
@@ -134,13 +122,6 @@ class CandidateList(RowList):
         return self.rows[index].id
 
     def header(self, width: int) -> Strip:
-        return self._header(width)
-
-    def row(self, index: int, selected: bool, width: int) -> Strip:
-        return self._row(self.rows[index], selected, width)
-
-    def _header(self, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("candidate-list--header")
         text = (
             "  "
             + set_cell_size("kind", KIND_WIDTH + 1)
@@ -152,12 +133,11 @@ class CandidateList(RowList):
             + f"{'conf':>{CONF_WIDTH}} "
             + "⚑"
         )
-        return Strip([Segment(set_cell_size(text, width), style)], width)
+        return self.header_line(text, width)
 
-    def _row(self, row: InboxRow, selected: bool, width: int) -> Strip:
-        base = self.rich_style
-        if selected:
-            base = base + self.get_component_rich_style("candidate-list--cursor")
+    def row(self, index: int, selected: bool, width: int) -> Strip:
+        row = self.rows[index]
+        base = self.line_style(selected)
         muted = base + self.get_component_rich_style("candidate-list--muted", partial=True)
         kind = base + self.get_component_rich_style("candidate-list--kind", partial=True)
         flag = base + self.get_component_rich_style("candidate-list--flag", partial=True)

@@ -109,8 +109,15 @@ class RowList(ScrollView, can_focus=True):
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
     ]
+    COMPONENT_CLASSES = {"row-list--header", "row-list--cursor"}  # noqa: RUF012
     DEFAULT_CSS = """
     RowList { background: $surface; scrollbar-gutter: stable; }
+    RowList > .row-list--header { color: $text-muted; text-style: bold; }
+    RowList > .row-list--cursor { background: $block-cursor-blurred-background; }
+    RowList:focus > .row-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
     """
 
     class Highlighted(Message):
@@ -131,6 +138,17 @@ class RowList(ScrollView, can_focus=True):
         self._said: object = ()
 
     # --- for subclasses -----------------------------------------------------------------------
+
+    def line_style(self, selected: bool) -> Style:
+        """The style a row's line starts from: the cursor's on the row under it."""
+        if selected:
+            return self.rich_style + self.get_component_rich_style("row-list--cursor")
+        return self.rich_style
+
+    def header_line(self, text: str, width: int) -> Strip:
+        """The header: column names, in exactly `width` cells."""
+        style = self.rich_style + self.get_component_rich_style("row-list--header")
+        return Strip([Segment(set_cell_size(text, width), style)], width)
 
     def row_count(self) -> int:
         """How many rows there are."""

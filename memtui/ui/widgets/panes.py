@@ -247,7 +247,6 @@ def lineage_content(detail: MemoryDetail | None) -> Content:
     """What the memory duplicates or would supersede, its supersession chain and its events."""
     if detail is None:
         return Content.styled("Loading…", "$text-muted")
-    memory = detail.memory
     rows: list[Content | str] = []
     if detail.may_replace:
         rows.append(Content.styled("Would supersede (if you press s and pick it):", "bold"))
@@ -258,15 +257,7 @@ def lineage_content(detail: MemoryDetail | None) -> Content:
         rows.extend(_related("≈", detail.similar))
         rows.append("")
     if detail.lineage:
-        rows.append(Content.styled("Supersession chain, oldest first:", "bold"))
-        for link in detail.lineage:
-            here = "▶ " if link.id == memory.id else "  "
-            rows.append(
-                Content.assemble(
-                    here, (f"#{link.id} {link.status.value:<10} ", "$text-muted"), link.text
-                )
-            )
-        rows.append("")
+        rows.extend(_chain(detail))
     if not rows:
         rows.extend(["Nothing it duplicates or replaces, and no earlier version.", ""])
     rows.append(Content.styled("Events:", "bold"))
@@ -274,20 +265,25 @@ def lineage_content(detail: MemoryDetail | None) -> Content:
     return lines(*rows)
 
 
+def _chain(detail: MemoryDetail) -> list[Content | str]:
+    """The supersession chain, oldest first, the memory itself pointed at; then a blank line."""
+    rows: list[Content | str] = [Content.styled("Supersession chain, oldest first:", "bold")]
+    for link in detail.lineage:
+        here = "▶ " if link.id == detail.memory.id else "  "
+        rows.append(
+            Content.assemble(
+                here, (f"#{link.id} {link.status.value:<10} ", "$text-muted"), link.text
+            )
+        )
+    rows.append("")
+    return rows
+
+
 def belief_lineage_content(detail: MemoryDetail) -> Content:
     """A belief's supersession chain, what it nearly repeats, and its events, newest first."""
-    memory = detail.memory
     rows: list[Content | str] = []
     if detail.lineage:
-        rows.append(Content.styled("Supersession chain, oldest first:", "bold"))
-        for link in detail.lineage:
-            here = "▶ " if link.id == memory.id else "  "
-            rows.append(
-                Content.assemble(
-                    here, (f"#{link.id} {link.status.value:<10} ", "$text-muted"), link.text
-                )
-            )
-        rows.append("")
+        rows.extend(_chain(detail))
     else:
         rows.extend(["It replaces nothing and nothing replaced it.", ""])
     if detail.similar:

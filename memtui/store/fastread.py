@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote
 
 from memtui.core.models import Kind, Scope, Status
 from memtui.core.rows import InboxRow, IndexedMemory
+
+T = TypeVar("T")
 
 INBOX_SQL = """
 SELECT m.id, m.kind, m.text, m.status, m.scope, p.root, m.confidence, m.locked, m.flags,
@@ -183,37 +186,28 @@ def read_first(
 ) -> tuple[list[InboxRow], dict[Status, int]] | None:
     """The review list (its first `limit` rows) and the counts, on one connection, if the
     file is at schema revision `head`; None if it is not (or cannot be read)."""
-    if not path.is_file():
-        return None
-    try:
-        connection = _connect(path)
-    except sqlite3.Error:
-        return None
-    try:
-        found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        if not found or found[0] != head:
-            return None
+
+    def read(connection: sqlite3.Connection) -> tuple[list[InboxRow], dict[Status, int]]:
         rows = [inbox_row(raw) for raw in connection.execute(inbox_sql(statuses, limit=limit))]
-        counts = dict.fromkeys(Status, 0)
-        for status, count in connection.execute(COUNTS_SQL):
-            counts[Status(status)] = int(count)
-        return rows, counts
-    except sqlite3.Error:
-        return None
-    finally:
-        connection.close()
+        return rows, _counts(connection)
+
+    return _read_at_head(path, head, read)
 
 
 def read_counts(path: Path) -> dict[Status, int]:
     """How many memories are in each status, without SQLAlchemy."""
     connection = _connect(path)
     try:
-        counts = dict.fromkeys(Status, 0)
-        for status, count in connection.execute(COUNTS_SQL):
-            counts[Status(status)] = int(count)
-        return counts
+        return _counts(connection)
     finally:
         connection.close()
+
+
+def _counts(connection: sqlite3.Connection) -> dict[Status, int]:
+    counts = dict.fromkeys(Status, 0)
+    for status, count in connection.execute(COUNTS_SQL):
+        counts[Status(status)] = int(count)
+    return counts
 
 
 def read_beliefs(
@@ -222,9 +216,24 @@ def read_beliefs(
     """The first `limit` rows of the beliefs list and how many rows it has in all, on one
     connection, if the file is at schema revision `head`; None if it is not (or cannot be
     read)."""
+    listed = ", ".join(f"'{Status(s).value}'" for s in statuses)
+
+    def read(connection: sqlite3.Connection) -> tuple[list[IndexedMemory], int]:
+        sql = BELIEFS_SQL.format(statuses=listed, limit=int(limit))
+        rows = [indexed_row(raw) for raw in connection.execute(sql)]
+        (total,) = connection.execute(
+            f"SELECT count(*) FROM memories WHERE status IN ({listed})"
+        ).fetchone()
+        return rows, int(total)
+
+    return _read_at_head(path, head, read)
+
+
+def _read_at_head(path: Path, head: str, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """`read` on one read-only connection to the file, if it is a SQLite store at schema
+    revision `head`; None if it is not, or cannot be read."""
     if not path.is_file():
         return None
-    listed = ", ".join(f"'{Status(s).value}'" for s in statuses)
     try:
         connection = _connect(path)
     except sqlite3.Error:
@@ -233,12 +242,7 @@ def read_beliefs(
         found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         if not found or found[0] != head:
             return None
-        sql = BELIEFS_SQL.format(statuses=listed, limit=int(limit))
-        rows = [indexed_row(raw) for raw in connection.execute(sql)]
-        (total,) = connection.execute(
-            f"SELECT count(*) FROM memories WHERE status IN ({listed})"
-        ).fetchone()
-        return rows, int(total)
+        return read(connection)
     except sqlite3.Error:
         return None
     finally:

@@ -170,11 +170,6 @@ class Typing:
     """The longest gap of the same probe over IDLE seconds with the app open and nothing
     typed, for scale: its own paints (the detail of the first row filling in) and the
     machine's noise."""
-    gaps: list[tuple[float, float]] = field(default_factory=list)
-    """perf_counter() times around each of the probe's gaps longer than 5 ms."""
-    searches: list[tuple[float, float, float]] = field(default_factory=list)
-    """perf_counter() times of each search: asked, its result handed to the screen, and that
-    done."""
 
 
 async def typing(url: str, rounds: int) -> Typing:
@@ -183,7 +178,7 @@ async def typing(url: str, rounds: int) -> Typing:
     app = make_app(database, watch=False, prefs_file=Path(os.devnull), start="beliefs")
     measured = Typing()
     gaps: list[tuple[float, float]] = []
-    searching: list[tuple[float, float]] = []
+    searching: list[tuple[float, float, float]] = []  # asked, handed over, taken in
     pace = random.Random(6)
     async with app.run_test(size=SIZE) as pilot:
         while not (isinstance(app.screen, BeliefsScreen) and app.screen.shown_text is not None):
@@ -264,8 +259,6 @@ async def typing(url: str, rounds: int) -> Typing:
         assert screen.query_one(BeliefList).ids
         await workers_done(app)
     database.close()
-    measured.gaps = [(a, b) for a, b in gaps if b - a > 0.005]
-    measured.searches = searching
     measured.stall = max((b - a for a, b in gaps), default=0.0) * 1000
     measured.stall_searching = 1000 * max(
         (b - a for a, b in gaps if any(begin < b <= handed for begin, handed, _ in searching)),
